@@ -1,0 +1,84 @@
+"""vssid-backend: wiring only. Routes live in chalicelib/handlers, rules in chalicelib/domain and services."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from chalice import Chalice, Response
+
+from chalicelib.config import get_settings
+from chalicelib.errors import (
+    AppError,
+    BadRequestError,
+    InternalError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PayloadTooLargeError,
+)
+from chalicelib.handlers import admin, meta, reference, registrations
+from chalicelib.http import error_response
+from chalicelib.observability import logger
+
+app = Chalice(app_name="vssid-backend")
+app.api.binary_types.append("application/pdf")
+get_settings()  # fail at start, not on the first request, if the environment is wrong
+
+for blueprint in (reference.bp, registrations.bp, admin.bp, meta.bp):
+    app.register_blueprint(blueprint)
+
+if os.environ.get("VSSID_LOCAL_MODE") == "1":
+    from chalicelib.handlers import local
+
+    app.register_blueprint(local.bp)
+
+
+class UnsupportedMediaTypeError(AppError):
+    status, code = 415, "UNSUPPORTED_MEDIA_TYPE"
+    message = "Send JSON with Content-Type: application/json."
+    message_vi = "Vui lòng gửi JSON với Content-Type: application/json."
+
+
+class NotAcceptableError(AppError):
+    status, code = 406, "NOT_ACCEPTABLE"
+    message = "Send Accept: application/pdf to receive the PDF."
+    message_vi = "Vui lòng gửi Accept: application/pdf để nhận tệp PDF."
+
+
+# Chalice answers some requests itself (wrong method, wrong content type, a crash before our code);
+# give those the contract's error shape too.
+_CHALICE_ERRORS: dict[int, type[AppError]] = {
+    400: NotAcceptableError,
+    404: NotFoundError,
+    405: MethodNotAllowedError,
+    413: PayloadTooLargeError,
+    415: UnsupportedMediaTypeError,
+    500: InternalError,
+}
+
+
+@app.middleware("http")
+def contract_errors(event, get_response):  # noqa: ANN001, ANN201
+    request_id = (event.headers or {}).get("x-correlation-id") or (event.context or {}).get("requestId")
+    logger.set_correlation_id(request_id or uuid.uuid4().hex)
+    response: Response = get_response(event)
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and "Code" in body and "error" not in body:
+        error_cls = _CHALICE_ERRORS.get(response.status_code, BadRequestError)
+        if response.status_code == 400 and body.get("Code") != "BadRequest":
+            error_cls = BadRequestError
+        rendered = error_response(error_cls())
+        rendered.headers.update({k: v for k, v in response.headers.items() if k.lower() == "allow"})
+        return rendered
+    return response
+
+
+@app.on_sqs_message(queue=os.environ.get("REGISTRATION_TOKEN_QUEUE_NAME", "vssid-registration-tokens"), batch_size=1)
+def record_workflow_token(event):  # noqa: ANN001, ANN201
+    """The workflow parked itself; remember its task token on the registration."""
+    from chalicelib.services.workflow_tokens import record_task_token
+
+    for record in event:
+        record_task_token(record.body)
+
+

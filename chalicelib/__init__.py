@@ -1,0 +1,1 @@
+"""vssid-backend: the VssID-style social-insurance backend (Bảo hiểm xã hội Việt Nam)."""

@@ -1,0 +1,92 @@
+"""The private documents bucket: presigned uploads, checks of what arrived, presigned downloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.aws.clients import get_client
+from chalicelib.config import get_settings
+from chalicelib.domain.documents import ALLOWED_CONTENT_TYPES
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    size: int
+    content_type: str
+    head: bytes
+
+
+def presigned_upload(key: str, content_type: str = "image/jpeg") -> dict[str, Any]:
+    """A presigned POST pinned to this key, exactly this content type (JPEG or PNG) and the size range."""
+    if content_type not in ALLOWED_CONTENT_TYPES:
+        raise ValueError("content type must be image/jpeg or image/png")
+    settings = get_settings()
+    return get_client("s3").generate_presigned_post(
+        Bucket=settings.documents_bucket,
+        Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=[
+            {"key": key},
+            {"Content-Type": content_type},
+            ["content-length-range", settings.upload_min_bytes, settings.upload_max_bytes],
+        ],
+        ExpiresIn=settings.presign_seconds,
+    )
+
+
+def inspect_object(key: str, head_bytes: int = 32) -> StoredObject | None:
+    """Size, declared type and first bytes of an object; None if it is not there."""
+    from botocore.exceptions import ClientError
+
+    s3 = get_client("s3")
+    bucket = get_settings().documents_bucket
+    try:
+        meta = s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    size = int(meta["ContentLength"])
+    head = b""
+    if size:
+        part = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{head_bytes - 1}")
+        head = part["Body"].read()
+    return StoredObject(size=size, content_type=meta.get("ContentType", ""), head=head)
+
+
+def exists(key: str) -> bool:
+    from botocore.exceptions import ClientError
+
+    try:
+        get_client("s3").head_object(Bucket=get_settings().documents_bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
+
+
+def put_bytes(key: str, data: bytes, content_type: str) -> None:
+    get_client("s3").put_object(
+        Bucket=get_settings().documents_bucket, Key=key, Body=data, ContentType=content_type
+    )
+
+
+def get_bytes(key: str) -> bytes | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        obj = get_client("s3").get_object(Bucket=get_settings().documents_bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    return obj["Body"].read()
+
+
+def presigned_download(key: str, seconds: int, filename: str | None = None) -> str:
+    params: dict[str, Any] = {"Bucket": get_settings().documents_bucket, "Key": key}
+    if filename:
+        params["ResponseContentDisposition"] = f'inline; filename="{filename}"'
+    return get_client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=seconds)

@@ -1,0 +1,1 @@
+"""Domain rules in plain Python: no AWS, no HTTP, testable in milliseconds."""

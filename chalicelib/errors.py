@@ -1,0 +1,172 @@
+"""The closed set of errors a client can see, each with a stable code and bilingual messages.
+
+Handlers never build error JSON by hand: they raise one of these and `render_error` shapes the body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    """An error a client caused or can act on; never a stack trace."""
+
+    status: int = 400
+    code: str = "BAD_REQUEST"
+    message: str = "The request could not be processed."
+    message_vi: str = "Không thể xử lý yêu cầu."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        message_vi: str | None = None,
+        *,
+        fields: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+        if message_vi:
+            self.message_vi = message_vi
+        self.fields = fields
+        self.headers = headers or {}
+        self.extra = extra or {}
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "message_vi": self.message_vi}
+        if self.fields:
+            error["fields"] = self.fields
+        error.update(self.extra)
+        return {"error": error}
+
+
+class BadRequestError(AppError):
+    status, code = 400, "BAD_REQUEST"
+    message = "The request body is not valid JSON object."
+    message_vi = "Nội dung yêu cầu không phải là đối tượng JSON hợp lệ."
+
+
+class ValidationFailedError(AppError):
+    status, code = 400, "VALIDATION_FAILED"
+    message = "Some fields are missing or invalid."
+    message_vi = "Một số trường bị thiếu hoặc không hợp lệ."
+
+
+class UnauthorizedError(AppError):
+    status, code = 401, "UNAUTHORIZED"
+    message = "Sign in to continue."
+    message_vi = "Vui lòng đăng nhập để tiếp tục."
+
+
+class InvalidCredentialsError(AppError):
+    status, code = 401, "INVALID_CREDENTIALS"
+    message = "The username, password or code is incorrect."
+    message_vi = "Tên đăng nhập, mật khẩu hoặc mã xác thực không đúng."
+
+
+class ForbiddenError(AppError):
+    status, code = 403, "FORBIDDEN"
+    message = "You may not do this."
+    message_vi = "Bạn không có quyền thực hiện thao tác này."
+
+
+class NotFoundError(AppError):
+    status, code = 404, "NOT_FOUND"
+    message = "Not found."
+    message_vi = "Không tìm thấy."
+
+
+class RegistrationNotFoundError(NotFoundError):
+    code = "REGISTRATION_NOT_FOUND"
+    message = "No registration with this id and key."
+    message_vi = "Không tìm thấy tờ khai với mã và khóa truy cập này."
+
+
+class MethodNotAllowedError(AppError):
+    status, code = 405, "METHOD_NOT_ALLOWED"
+    message = "This method is not allowed here."
+    message_vi = "Phương thức này không được hỗ trợ."
+
+
+class ConflictError(AppError):
+    status, code = 409, "CONFLICT"
+    message = "The request conflicts with the current state."
+    message_vi = "Yêu cầu xung đột với trạng thái hiện tại."
+
+
+class AccountExistsError(ConflictError):
+    code = "ACCOUNT_EXISTS"
+    message = "This social-insurance number already has an account."
+    message_vi = "Mã số BHXH này đã có tài khoản giao dịch điện tử."
+
+
+class RegistrationExistsError(ConflictError):
+    code = "REGISTRATION_EXISTS"
+    message = "This social-insurance number already has a registration in progress."
+    message_vi = "Mã số BHXH này đang có một tờ khai chưa được xử lý xong."
+
+
+class InvalidStateError(ConflictError):
+    code = "INVALID_STATE"
+    message = "The registration cannot be changed in its current status."
+    message_vi = "Không thể thay đổi tờ khai ở trạng thái hiện tại."
+
+
+class AlreadyDecidedError(ConflictError):
+    code = "ALREADY_DECIDED"
+    message = "This registration has already been decided."
+    message_vi = "Tờ khai này đã được xử lý."
+
+
+class IdempotencyKeyReusedError(AppError):
+    status, code = 422, "IDEMPOTENCY_KEY_REUSED"
+    message = "This Idempotency-Key was already used with a different request."
+    message_vi = "Khóa Idempotency-Key đã được dùng cho một yêu cầu khác."
+
+
+class RequestInProgressError(ConflictError):
+    code = "REQUEST_IN_PROGRESS"
+    message = "The same request is still being processed; retry shortly."
+    message_vi = "Yêu cầu giống hệt đang được xử lý; vui lòng thử lại sau giây lát."
+
+
+class DeadlinePassedError(AppError):
+    status, code = 410, "DEADLINE_PASSED"
+    message = "The 10-day verification window has ended."
+    message_vi = "Đã hết thời hạn 10 ngày để xác minh hồ sơ."
+
+
+class DocumentsMissingError(AppError):
+    status, code = 422, "DOCUMENTS_MISSING"
+    message = "Upload the ID card front, back and a portrait before submitting."
+    message_vi = "Vui lòng tải lên ảnh mặt trước, mặt sau giấy tờ tùy thân và ảnh chân dung trước khi gửi."
+
+
+class DocumentInvalidError(AppError):
+    status, code = 422, "DOCUMENT_INVALID"
+    message = "An uploaded image is not a JPEG/PNG within the size limits."
+    message_vi = "Ảnh đã tải lên không phải JPEG/PNG hoặc không đúng giới hạn dung lượng."
+
+
+class PayloadTooLargeError(AppError):
+    status, code = 413, "PAYLOAD_TOO_LARGE"
+    message = "The request body is too large."
+    message_vi = "Nội dung yêu cầu quá lớn."
+
+
+class ServiceUnavailableError(AppError):
+    status, code = 503, "SERVICE_UNAVAILABLE"
+    message = "A backing service is busy; retry with the same Idempotency-Key."
+    message_vi = "Hệ thống đang bận; vui lòng thử lại với cùng Idempotency-Key."
+
+    def __init__(self, retry_after: int = 2, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.headers.setdefault("Retry-After", str(retry_after))
+
+
+class InternalError(AppError):
+    status, code = 500, "INTERNAL_ERROR"
+    message = "Something went wrong on our side; it has been logged."
+    message_vi = "Đã xảy ra lỗi phía hệ thống; lỗi đã được ghi nhận."

@@ -1,0 +1,55 @@
+"""The staff (admin) API: sign in with password + TOTP, work the office queue, decide."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.http import api_route, idempotent, json_body, json_response
+from chalicelib.pagination import parse_limit
+from chalicelib.services import decisions, staff_auth, staff_queue
+
+bp = Blueprint(__name__)
+JSON = ["application/json"]
+
+
+def _staff() -> staff_auth.StaffIdentity:
+    return staff_auth.authenticate(bp.current_request.headers.get("authorization"))
+
+
+def _query(name: str) -> str | None:
+    return (bp.current_request.query_params or {}).get(name)
+
+
+@api_route(bp, "/v1/admin/auth/login", methods=["POST"], content_types=JSON)
+def staff_login():  # noqa: ANN201
+    return json_response(staff_auth.login(json_body(bp.current_request)))
+
+
+@api_route(bp, "/v1/admin/registrations", methods=["GET"])
+def staff_queue_list():  # noqa: ANN201
+    staff = _staff()
+    page = staff_queue.queue(staff, _query("status"), parse_limit(_query("limit")), _query("next_token"))
+    return json_response(page.as_api())
+
+
+@api_route(bp, "/v1/admin/registrations/{registration_id}", methods=["GET"])
+def staff_registration(registration_id: str):  # noqa: ANN201
+    return json_response(staff_queue.detail(_staff(), registration_id))
+
+
+@api_route(bp, "/v1/admin/registrations/{registration_id}/approve", methods=["POST"], content_types=JSON)
+def staff_approve(registration_id: str):  # noqa: ANN201
+    request = bp.current_request
+    staff = _staff()
+    body = json_body(request)
+    return idempotent(request, f"approve:{staff.username}:{registration_id}",
+                      lambda: (200, decisions.approve(staff, registration_id, body)))
+
+
+@api_route(bp, "/v1/admin/registrations/{registration_id}/reject", methods=["POST"], content_types=JSON)
+def staff_reject(registration_id: str):  # noqa: ANN201
+    request = bp.current_request
+    staff = _staff()
+    body = json_body(request)
+    return idempotent(request, f"reject:{staff.username}:{registration_id}",
+                      lambda: (200, decisions.reject(staff, registration_id, body)))

@@ -1,0 +1,27 @@
+"""GET /v1/provinces and GET /v1/offices: the office choice on Form 01."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.http import api_route, json_response
+from chalicelib.pagination import parse_limit
+from chalicelib.services import reference
+
+bp = Blueprint(__name__)
+
+
+def _query(name: str) -> str | None:
+    return (bp.current_request.query_params or {}).get(name)
+
+
+@api_route(bp, "/v1/provinces", methods=["GET"])
+def list_provinces():  # noqa: ANN201
+    items = reference.list_provinces()
+    return json_response({"items": items, "next_token": None})
+
+
+@api_route(bp, "/v1/offices", methods=["GET"])
+def list_offices():  # noqa: ANN201
+    page = reference.list_offices(_query("province_code") or "", parse_limit(_query("limit")), _query("next_token"))
+    return json_response(page.as_api())

@@ -1,0 +1,80 @@
+"""Form 01 registration for the citizen's app: /v1/registrations."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.aws import documents as document_store
+from chalicelib.domain.documents import form01_key
+from chalicelib.errors import InvalidStateError
+from chalicelib.http import api_route, idempotent, json_body, json_response
+from chalicelib.observability import correlation_id
+from chalicelib.services import registrations, submission
+
+bp = Blueprint(__name__)
+JSON = ["application/json"]
+
+
+def _owned(registration_id: str):  # noqa: ANN202
+    return registrations.load_for_owner(registration_id, bp.current_request.headers.get("x-registration-key"))
+
+
+@api_route(bp, "/v1/registrations", methods=["POST"], content_types=JSON)
+def create_registration():  # noqa: ANN201
+    request = bp.current_request
+    body = json_body(request)
+    return idempotent(request, "create-registration", lambda: registrations.create(body))
+
+
+@api_route(bp, "/v1/registrations/{registration_id}", methods=["GET"])
+def get_registration(registration_id: str):  # noqa: ANN201
+    return json_response(registrations.view(_owned(registration_id)))
+
+
+@api_route(bp, "/v1/registrations/{registration_id}", methods=["PUT"], content_types=JSON)
+def correct_registration(registration_id: str):  # noqa: ANN201
+    body = json_body(bp.current_request)
+    registration = _owned(registration_id)
+    status, payload = registrations.update(registration, body)
+    return json_response(payload, status)
+
+
+@api_route(bp, "/v1/registrations/{registration_id}/uploads", methods=["POST"], content_types=JSON)
+def renew_uploads(registration_id: str):  # noqa: ANN201
+    body = json_body(bp.current_request)
+    status, payload = registrations.fresh_uploads(_owned(registration_id), body)
+    return json_response(payload, status)
+
+
+@api_route(bp, "/v1/registrations/{registration_id}/submit", methods=["POST"], content_types=JSON)
+def submit_registration(registration_id: str):  # noqa: ANN201
+    request = bp.current_request
+    json_body(request)  # the body is not used, but it must not be garbage either
+    registration = _owned(registration_id)
+    return idempotent(
+        request, f"submit:{registration_id}", lambda: submission.submit(registration, correlation_id())
+    )
+
+
+@api_route(bp, "/v1/registrations/{registration_id}/form01", methods=["GET"])
+def get_form01(registration_id: str):  # noqa: ANN201
+    registration = _owned(registration_id)
+    if not registration.attempt:
+        raise InvalidStateError("Submit the registration first; Form 01 is printed after submission.",
+                                "Vui lòng gửi tờ khai trước; Tờ khai mẫu 01 được in sau khi gửi.")
+    key = form01_key(registration_id, int(registration.attempt))
+    accept = (bp.current_request.headers.get("accept") or "").lower()
+    if "application/pdf" not in accept:
+        # Without Accept: application/pdf API Gateway cannot return binary; send the client to S3.
+        url = document_store.presigned_download(key, submission.FORM01_LINK_SECONDS, "to-khai-mau-01.pdf")
+        return Response(body="", status_code=303, headers={"Location": url})
+    pdf = document_store.get_bytes(key)
+    if pdf is None:
+        pdf = submission.render_form01(registration)
+        document_store.put_bytes(key, pdf, "application/pdf")
+    return Response(
+        body=pdf,
+        status_code=200,
+        headers={"Content-Type": "application/pdf",
+                 "Content-Disposition": 'inline; filename="to-khai-mau-01.pdf"'},
+    )

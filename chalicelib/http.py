@@ -1,0 +1,144 @@
+"""The HTTP edge: parse bodies, render errors in the contract's shape, replay Idempotency-Key retries.
+
+Every route goes through `api_route`, so no handler ever lets a stack trace or a bare 500 out, and
+error JSON is built in exactly one place.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Response
+from chalice.app import Blueprint, Request
+
+from chalicelib.errors import (
+    AppError,
+    BadRequestError,
+    IdempotencyKeyReusedError,
+    InternalError,
+    PayloadTooLargeError,
+    RequestInProgressError,
+    ServiceUnavailableError,
+)
+from chalicelib.observability import logger
+
+MAX_BODY_BYTES = 64 * 1024
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-:.]{8,128}$")
+_THROTTLING_CODES = frozenset({
+    "ThrottlingException", "Throttling", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+    "TooManyRequestsException", "ServiceUnavailable", "InternalServerError", "InternalFailure",
+    "SlowDown", "ThrottledException", "InternalErrorException", "TransactionConflictException",
+    "ServiceUnavailableException", "InternalServerErrorException",
+})
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    # Serialised here so Vietnamese text leaves as UTF-8, not as \u escapes.
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+    )
+
+
+def error_response(error: AppError) -> Response:
+    return json_response(error.body(), error.status, error.headers)
+
+
+def _translate(exc: Exception) -> AppError:
+    """Map anything a handler raised to an error a client can act on."""
+    if isinstance(exc, AppError):
+        return exc
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") in _THROTTLING_CODES:
+        logger.warning("backing service busy", extra={"aws_error": exc.response["Error"]["Code"]})
+        return ServiceUnavailableError()
+    if isinstance(exc, BotoCoreError):
+        logger.warning("backing service unreachable", extra={"aws_error": type(exc).__name__})
+        return ServiceUnavailableError()
+    from pynamodb.exceptions import PynamoDBConnectionError
+
+    if isinstance(exc, PynamoDBConnectionError):
+        cause = exc.cause if isinstance(exc.cause, Exception) else None
+        if cause is not None and not isinstance(cause, PynamoDBConnectionError):
+            return _translate(cause)
+        return ServiceUnavailableError()
+    # The exception text may hold request data: log its type and stack, not its message.
+    logger.error("unhandled error", extra={"error_type": type(exc).__name__}, exc_info=False)
+    logger.debug("unhandled error detail", exc_info=True)
+    return InternalError()
+
+
+def api_route(bp: Blueprint, path: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`bp.route` that turns every exception into a contract error response."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kw: Any) -> Any:
+            try:
+                return view(*args, **kw)
+            except Exception as exc:  # noqa: BLE001 - this is the one place errors become responses
+                return error_response(_translate(exc))
+
+        bp.route(path, **kwargs)(guarded)
+        return guarded
+
+    return decorate
+
+
+def json_body(request: Request) -> dict[str, Any]:
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLargeError()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadRequestError() from None
+    if not isinstance(body, dict):
+        raise BadRequestError()
+    return body
+
+
+def idempotent(request: Request, scope: str, run: Callable[[], tuple[int, dict[str, Any]]]) -> Response:
+    """Run `run` once per Idempotency-Key: a retry with the same key and body gets the first response.
+
+    Backed by Powertools Idempotency on DynamoDB. A failed run leaves no record, so its retry runs
+    again; the same key with a different body is refused.
+    """
+    key = request.headers.get("idempotency-key")
+    if not key:
+        status, body = run()
+        return json_response(body, status)
+    if not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise BadRequestError(
+            "Idempotency-Key must be 8 to 128 letters, digits or -_:.",
+            "Idempotency-Key phải gồm 8 đến 128 chữ cái, chữ số hoặc -_:.",
+        )
+    from chalicelib.idempotency import run_once
+
+    body_hash = hashlib.sha256(request.raw_body or b"").hexdigest()
+    try:
+        status, body = run_once(scope=scope, key=key, payload_hash=body_hash, run=run)
+    except _idempotency_errors()[0]:
+        raise IdempotencyKeyReusedError() from None
+    except _idempotency_errors()[1]:
+        raise RequestInProgressError(headers={"Retry-After": "1"}) from None
+    return json_response(body, status)
+
+
+@functools.lru_cache(maxsize=1)
+def _idempotency_errors() -> tuple[type[Exception], type[Exception]]:
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
+    return IdempotencyValidationError, IdempotencyAlreadyInProgressError

@@ -1,0 +1,55 @@
+"""Idempotency-Key support on Powertools Idempotency with its DynamoDB persistence layer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from chalicelib.models.base import table_name
+
+KEY_LIFETIME_SECONDS = 24 * 3600
+
+
+@lru_cache(maxsize=1)
+def _store() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    from chalicelib.aws.clients import get_client
+
+    return DynamoDBPersistenceLayer(
+        table_name=table_name("IDEMPOTENCY_TABLE", "vssid-idempotency"),
+        boto3_client=get_client("dynamodb"),
+    )
+
+
+@lru_cache(maxsize=1)
+def _config() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+    return IdempotencyConfig(
+        event_key_jmespath="key",
+        payload_validation_jmespath="payload_hash",
+        expires_after_seconds=KEY_LIFETIME_SECONDS,
+    )
+
+
+def reset() -> None:
+    """Tests: forget the cached store (its client belongs to one moto backend)."""
+    _store.cache_clear()
+
+
+Outcome = tuple[int, dict[str, Any]]
+
+
+def run_once(scope: str, key: str, payload_hash: str, run: Callable[[], Outcome]) -> Outcome:
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+
+    @idempotent_function(data_keyword_argument="request", persistence_store=_store(), config=_config(),
+                         key_prefix=f"vssid#{scope}")
+    def _run(request: dict[str, str]) -> dict[str, Any]:
+        status, body = run()
+        return {"status": status, "body": body}
+
+    result = _run(request={"key": key, "payload_hash": payload_hash})
+    return int(result["status"]), result["body"]

@@ -1,0 +1,58 @@
+"""Reference data: provinces (tỉnh, thành phố) and social-insurance offices (cơ quan BHXH)."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.models.base import region, table_name
+
+
+class Province(Model):
+    class Meta:
+        table_name = table_name("PROVINCES_TABLE", "vssid-provinces")
+        region = region()
+
+    country = UnicodeAttribute(hash_key=True, default="VN")  # one small partition: a Query lists all
+    province_code = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    provincial_office_code = UnicodeAttribute(null=True)
+
+
+class ProvinceIndex(GlobalSecondaryIndex["Office"]):
+    class Meta:
+        index_name = "province-index"
+        projection = AllProjection()
+
+    province_code = UnicodeAttribute(hash_key=True)
+    office_code = UnicodeAttribute(range_key=True)
+
+
+class Office(Model):
+    class Meta:
+        table_name = table_name("OFFICES_TABLE", "vssid-offices")
+        region = region()
+
+    office_code = UnicodeAttribute(hash_key=True)
+    province_code = UnicodeAttribute()
+    name = UnicodeAttribute()
+    parent_name = UnicodeAttribute(null=True)  # e.g. "BHXH TP Hà Nội" above "BHXH quận Hoàn Kiếm"
+    address = UnicodeAttribute()
+    phone = UnicodeAttribute()
+    lat = NumberAttribute()
+    lon = NumberAttribute()
+
+    province_index = ProvinceIndex()
+
+    def as_api(self) -> dict[str, object]:
+        return {
+            "code": self.office_code,
+            "name": self.name,
+            "parent_name": self.parent_name,
+            "province_code": self.province_code,
+            "address": self.address,
+            "phone": self.phone,
+            "lat": float(self.lat),
+            "lon": float(self.lon),
+        }

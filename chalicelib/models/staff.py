@@ -1,0 +1,36 @@
+"""Staff of the social-insurance offices (cán bộ BHXH) and their sign-in sessions."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from chalicelib.models.base import region, table_name
+
+
+class StaffMember(Model):
+    class Meta:
+        table_name = table_name("STAFF_TABLE", "vssid-staff")
+        region = region()
+
+    username = UnicodeAttribute(hash_key=True)
+    full_name = UnicodeAttribute()
+    office_code = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    totp_secret = UnicodeAttribute()
+    last_totp_step = NumberAttribute(default=0)  # a code is accepted once: replay is refused
+    failed_logins = NumberAttribute(default=0)
+    locked_until_epoch = NumberAttribute(default=0)
+    created_at = UnicodeAttribute()
+
+
+class StaffSession(Model):
+    class Meta:
+        table_name = table_name("STAFF_SESSIONS_TABLE", "vssid-staff-sessions")
+        region = region()
+
+    token_digest = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute()
+    office_code = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    expires_at_epoch = NumberAttribute()  # DynamoDB TTL removes it; reads check it too (TTL lags)

@@ -1,0 +1,59 @@
+"""`?limit=` and `?next_token=`: opaque tokens over DynamoDB's LastEvaluatedKey."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.errors import ValidationFailedError
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]] = field(default_factory=list)
+    next_token: str | None = None
+
+    def as_api(self) -> dict[str, Any]:
+        return {"items": self.items, "next_token": self.next_token}
+
+
+def parse_limit(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ValidationFailedError(
+            fields={"limit": f"must be a whole number from 1 to {MAX_LIMIT}"},
+            extra={"fields_vi": {"limit": f"phải là số nguyên từ 1 đến {MAX_LIMIT}"}},
+        )
+    return int(raw)
+
+
+def encode_token(last_key: dict[str, Any] | None) -> str | None:
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_token(token: str | None) -> dict[str, Any] | None:
+    if not token:
+        return None
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        value = None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, dict) and len(v) == 1 and next(iter(v)) in ("S", "N")
+        and isinstance(next(iter(v.values())), str)
+        for k, v in value.items()
+    ):
+        raise ValidationFailedError(
+            fields={"next_token": "is not a token this API gave out"},
+            extra={"fields_vi": {"next_token": "không phải mã trang do hệ thống cấp"}},
+        )
+    return value

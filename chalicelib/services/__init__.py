@@ -1,0 +1,1 @@
+"""Use cases: plain functions that apply the domain rules through the adapters."""

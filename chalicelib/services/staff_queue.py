@@ -1,0 +1,91 @@
+"""What staff see: their office's queue, oldest first, and one registration with its images."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.aws import documents as document_store
+from chalicelib.domain.documents import DOCUMENT_KINDS, document_key, form01_key
+from chalicelib.domain.registration_status import RegistrationStatus
+from chalicelib.errors import ValidationFailedError
+from chalicelib.models.audit import AuditEvent
+from chalicelib.models.registration import Registration
+from chalicelib.pagination import Page, decode_token, encode_token
+from chalicelib.services.decisions import load_for_staff
+from chalicelib.services.staff_auth import StaffIdentity
+from chalicelib.services.timestamps import parse
+
+IMAGE_LINK_SECONDS = 120
+
+
+def _time(value: str | None) -> str | None:
+    return clock.iso(parse(value)) if value else None
+
+
+def queue(staff: StaffIdentity, status: str | None, limit: int, next_token: str | None) -> Page:
+    status = status or RegistrationStatus.AWAITING_VERIFICATION.value
+    if status not in RegistrationStatus.__members__:
+        raise ValidationFailedError(
+            fields={"status": "must be one of " + ", ".join(RegistrationStatus.__members__)},
+            extra={"fields_vi": {"status": "trạng thái không hợp lệ"}},
+        )
+    result = Registration.office_status_index.query(
+        f"{staff.office_code}#{status}", limit=limit, last_evaluated_key=decode_token(next_token),
+        scan_index_forward=True,
+    )
+    items = [
+        {
+            "registration_id": r.registration_id,
+            "status": r.status,
+            "full_name": r.full_name,
+            "social_insurance_number": r.social_insurance_number,
+            "submitted_at": _time(r.submitted_at),
+            "deadline_at": _time(r.deadline_at),
+            "status_changed_at": _time(r.status_changed_at),
+        }
+        for r in result
+    ]
+    return Page(items=items, next_token=encode_token(result.last_evaluated_key))
+
+
+def detail(staff: StaffIdentity, registration_id: str) -> dict[str, Any]:
+    r = load_for_staff(staff, registration_id)
+    images = {
+        kind: document_store.presigned_download(document_key(r.registration_id, kind), IMAGE_LINK_SECONDS)
+        for kind in DOCUMENT_KINDS
+    }
+    audit = [
+        {"at": _time(e.at), "actor": e.actor, "office": e.actor_office, "action": e.action,
+         "from_status": e.from_status, "to_status": e.to_status, "detail": e.detail}
+        for e in AuditEvent.query(r.registration_id, scan_index_forward=True)
+    ]
+    return {
+        "registration_id": r.registration_id,
+        "status": r.status,
+        "attempt": int(r.attempt or 0),
+        "office_code": r.office_code,
+        "full_name": r.full_name,
+        "date_of_birth": r.date_of_birth,
+        "gender": r.gender,
+        "social_insurance_number": r.social_insurance_number,
+        "id_type": r.id_type,
+        "id_number": r.id_number,
+        "id_issued_on": r.id_issued_on,
+        "id_issued_by": r.id_issued_by,
+        "phone": r.phone,
+        "email": r.email,
+        "address": r.address,
+        "created_at": _time(r.created_at),
+        "submitted_at": _time(r.submitted_at),
+        "deadline_at": _time(r.deadline_at),
+        "decided_by": r.decided_by,
+        "decided_at": _time(r.decided_at),
+        "rejection_reason": r.rejection_reason,
+        "expired_at": _time(r.expired_at),
+        "images": images,
+        "images_expire_in": IMAGE_LINK_SECONDS,
+        "form01_url": document_store.presigned_download(form01_key(r.registration_id, int(r.attempt)), 600)
+        if r.attempt else None,
+        "audit": audit,
+    }

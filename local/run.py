@@ -1,0 +1,132 @@
+"""`make run`: the whole system on this machine.
+
+An embedded moto server (Step Functions execution switched on) with every resource of
+infra/resources.json created from that file, demo data seeded, the token-queue consumer and an SMS /
+e-mail printer running beside it, and the API on http://127.0.0.1:8000 through Chalice's local server.
+Ctrl-C stops it all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import urllib.request
+
+API_HOST = "127.0.0.1"
+
+
+def _prepare_environment(moto_port: int) -> None:
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "ap-southeast-1")
+    os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"]
+    os.environ["MOTO_PORT"] = str(moto_port)  # moto's Step Functions executor calls back on this port
+    os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{moto_port}"
+    os.environ["VSSID_LOCAL_MODE"] = "1"
+    os.environ["VSSID_STAGE"] = "local"
+    os.environ.setdefault("VSSID_LOCAL_CAPTCHA_ANSWER", "local-captcha")
+
+
+def _switch_on_step_functions(moto_port: int) -> None:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{moto_port}/moto-api/config",
+        data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own loopback server
+        response.read()
+
+
+def _consume_tokens(stop: threading.Event) -> None:
+    """What the SQS trigger does on Lambda: hand each token message to the consumer."""
+    from chalicelib.aws.clients import get_client
+    from chalicelib.services.workflow_tokens import record_task_token
+
+    sqs = get_client("sqs")
+    url = os.environ["REGISTRATION_TOKEN_QUEUE_URL"]
+    while not stop.is_set():
+        try:
+            batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+            for message in batch.get("Messages", []):
+                record_task_token(message["Body"])
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        except Exception as exc:  # noqa: BLE001 - keep consuming; the message returns to the queue
+            print(f"[tokens] {type(exc).__name__}; retrying")
+            stop.wait(1)
+
+
+def _print_message(message: dict[str, object]) -> None:
+    if message["channel"] == "sms":
+        print(f"\n[SMS → {message['to']}] {message['body']}\n", flush=True)
+    else:
+        print(f"\n[E-mail → {message['to']}] {message['subject']}\n{message['body']}\n", flush=True)
+
+
+def main() -> int:
+    api_port = int(os.environ.get("VSSID_API_PORT", "8000"))
+    moto_port = int(os.environ.get("VSSID_MOTO_PORT", "5055"))
+    _prepare_environment(moto_port)
+
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per moto call drowns the SMS
+    logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
+
+    from moto.server import ThreadedMotoServer
+
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+    moto.start()
+    _switch_on_step_functions(moto_port)
+
+    from local.bootstrap import create_all
+
+    os.environ.update(create_all(os.environ["AWS_DEFAULT_REGION"]))
+
+    from local import seed
+
+    provinces, offices = seed.load_reference_data()
+    staff = seed.seed_staff()
+    citizens = seed.seed_citizens()
+
+    from chalice.config import Config
+    from chalice.local import create_local_server
+
+    from app import app
+    from local import outbox
+
+    stop = threading.Event()
+    threading.Thread(target=_consume_tokens, args=(stop,), daemon=True).start()
+    threading.Thread(target=outbox.watch, args=(os.environ["AWS_DEFAULT_REGION"], _print_message, stop),
+                     daemon=True).start()
+
+    print(f"moto backend   http://127.0.0.1:{moto_port}  (Step Functions execution on)")
+    print(f"seeded         {provinces} provinces, {offices} offices, {len(staff)} staff, {len(citizens)} citizens")
+    print("demo staff (username / password / TOTP secret), Hà Nội:")
+    for member in staff:
+        if member["office_code"].startswith("HN"):
+            print(f"  {member['username']:<16} {member['password']}  {member['totp_secret']}  {member['office_code']}")
+    print("  …all offices at GET /_local/demo")
+    for citizen in citizens:
+        print(f"demo citizen   {citizen['username']} / {citizen['password']}")
+    deadline = os.environ.get("VSSID_DEADLINE_SECONDS")
+    print(f"deadline       {deadline + ' seconds (VSSID_DEADLINE_SECONDS)' if deadline else '10 days'}")
+    print(f"API            http://{API_HOST}:{api_port}   messages: GET /_local/messages?to=<phone>   Ctrl-C stops\n",
+          flush=True)
+
+    config = Config.create(chalice_stage="local", app_name="vssid-backend", chalice_app=app)
+    server = create_local_server(app, config, API_HOST, api_port)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nstopping…", flush=True)
+    finally:
+        stop.set()
+        moto.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Test actors: a citizen with a Form 01 in hand, and staff members with authenticator apps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyotp
+
+from chalicelib.models.account import Account
+from local.outbox import messages_for
+from tests.support.api import VALID_FORM, Reply, call, upload
+from tests.support.images import photo
+
+STAFF_PASSWORD = "Mật-khẩu cán bộ 2026"
+
+
+@dataclass
+class Citizen:
+    client: Any
+    form: dict[str, Any] = field(default_factory=lambda: dict(VALID_FORM))
+    registration_id: str = ""
+    access_key: str = ""
+    uploads: dict[str, Any] = field(default_factory=dict)
+
+    def create(self, **overrides: Any) -> Reply:
+        self.form.update(overrides)
+        reply = call(self.client, "POST", "/v1/registrations", self.form)
+        if reply.status == 201:
+            self.registration_id = reply.body["registration_id"]
+            self.access_key = reply.body["access_key"]
+            self.uploads = reply.body["uploads"]
+        return reply
+
+    @property
+    def key_header(self) -> dict[str, str]:
+        return {"X-Registration-Key": self.access_key}
+
+    def upload_all(self) -> None:
+        for index, kind in enumerate(("id_front", "id_back", "portrait")):
+            assert upload(self.uploads[kind], photo("JPEG", seed=index)) in (200, 201, 204)
+
+    def submit(self, headers: dict[str, str] | None = None) -> Reply:
+        return call(self.client, "POST", f"/v1/registrations/{self.registration_id}/submit", {},
+                    {**self.key_header, **(headers or {})})
+
+    def status(self) -> Reply:
+        return call(self.client, "GET", f"/v1/registrations/{self.registration_id}", headers=self.key_header)
+
+    def correct(self, **changes: Any) -> Reply:
+        self.form.update(changes)
+        reply = call(self.client, "PUT", f"/v1/registrations/{self.registration_id}", self.form, self.key_header)
+        if reply.status == 200:
+            self.uploads = reply.body["uploads"]
+        return reply
+
+    def sms(self) -> list[str]:
+        return [m["body"] for m in messages_for(self.form["phone"]) if m["channel"] == "sms"]
+
+    def registered(self) -> Citizen:
+        assert self.create().status == 201
+        self.upload_all()
+        return self
+
+
+@dataclass
+class Staff:
+    client: Any
+    username: str
+    office_code: str
+    totp_secret: str
+    token: str = ""
+
+    @classmethod
+    def create(cls, client: Any, office_code: str = "HN-HK", username: str | None = None) -> Staff:
+        from chalicelib.services.staff_auth import create_staff
+
+        secret = pyotp.random_base32()
+        username = username or f"canbo.{office_code.lower()}"
+        create_staff(username, "Cán bộ kiểm thử", office_code, STAFF_PASSWORD, secret)
+        return cls(client, username, office_code, secret)
+
+    def login(self) -> Reply:
+        from chalicelib import clock
+
+        code = pyotp.TOTP(self.totp_secret).at(clock.now())
+        reply = call(self.client, "POST", "/v1/admin/auth/login",
+                     {"username": self.username, "password": STAFF_PASSWORD, "totp": code})
+        if reply.status == 200:
+            self.token = reply.body["staff_token"]
+        return reply
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def queue(self, status: str = "AWAITING_VERIFICATION") -> Reply:
+        return call(self.client, "GET", f"/v1/admin/registrations?status={status}", headers=self.auth)
+
+    def open(self, registration_id: str) -> Reply:
+        return call(self.client, "GET", f"/v1/admin/registrations/{registration_id}", headers=self.auth)
+
+    def approve(self, registration_id: str, headers: dict[str, str] | None = None) -> Reply:
+        return call(self.client, "POST", f"/v1/admin/registrations/{registration_id}/approve",
+                    {"id_document_checked": True}, {**self.auth, **(headers or {})})
+
+    def reject(self, registration_id: str, reason: str = "Ảnh CCCD bị mờ, không đọc được số") -> Reply:
+        return call(self.client, "POST", f"/v1/admin/registrations/{registration_id}/reject",
+                    {"reason": reason}, self.auth)
+
+
+def account_of(username: str) -> Account | None:
+    try:
+        return Account.get(username, consistent_read=True)
+    except Account.DoesNotExist:
+        return None
