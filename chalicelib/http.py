@@ -69,9 +69,12 @@ def _translate(exc: Exception) -> AppError:
         if cause is not None and not isinstance(cause, PynamoDBConnectionError):
             return _translate(cause)
         return ServiceUnavailableError()
-    # The exception text may hold request data: log its type and stack, not its message.
-    logger.error("unhandled error", extra={"error_type": type(exc).__name__}, exc_info=False)
-    logger.debug("unhandled error detail", exc_info=True)
+    # The exception text may hold request data (names, numbers): log its type and where, not its message.
+    import traceback
+
+    where = [f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} {frame.name}"
+             for frame in traceback.extract_tb(exc.__traceback__)[-6:]]
+    logger.error("unhandled error", extra={"error_type": type(exc).__name__, "where": where})
     return InternalError()
 
 
@@ -126,7 +129,8 @@ def idempotent(request: Request, scope: str, run: Callable[[], tuple[int, dict[s
 
     body_hash = hashlib.sha256(request.raw_body or b"").hexdigest()
     try:
-        status, body = run_once(scope=scope, key=key, payload_hash=body_hash, run=run)
+        status, body = run_once(scope=scope, key=key, payload_hash=body_hash, run=run,
+                                lambda_context=getattr(request, "lambda_context", None))
     except _idempotency_errors()[0]:
         raise IdempotencyKeyReusedError() from None
     except _idempotency_errors()[1]:

@@ -42,10 +42,16 @@ def reset() -> None:
 Outcome = tuple[int, dict[str, Any]]
 
 
-def run_once(scope: str, key: str, payload_hash: str, run: Callable[[], Outcome]) -> Outcome:
+def run_once(scope: str, key: str, payload_hash: str, run: Callable[[], Outcome],
+             lambda_context: Any = None) -> Outcome:
     from aws_lambda_powertools.utilities.idempotency import idempotent_function
 
-    @idempotent_function(data_keyword_argument="request", persistence_store=_store(), config=_config(),
+    config = _config()
+    if lambda_context is not None and hasattr(lambda_context, "get_remaining_time_in_millis"):
+        # Lets Powertools expire an in-progress record when this invocation times out.
+        config.register_lambda_context(lambda_context)
+
+    @idempotent_function(data_keyword_argument="request", persistence_store=_store(), config=config,
                          key_prefix=f"vssid#{scope}")
     def _run(request: dict[str, str]) -> dict[str, Any]:
         status, body = run()

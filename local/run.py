@@ -77,6 +77,10 @@ def main() -> int:
 
     from moto.server import ThreadedMotoServer
 
+    from local.moto_atomic import make_dynamodb_writes_atomic
+
+    make_dynamodb_writes_atomic()
+
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     _switch_on_step_functions(moto_port)

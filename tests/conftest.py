@@ -22,6 +22,9 @@ os.environ.pop("AWS_PROFILE", None)
 import moto  # noqa: E402,F401 - imported before any boto3 client exists, so moto sees them all
 import pytest  # noqa: E402
 
+from local.moto_atomic import make_dynamodb_writes_atomic  # noqa: E402
+
+make_dynamodb_writes_atomic()
 logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 logging.getLogger("botocore").setLevel(logging.WARNING)
 
@@ -52,3 +55,30 @@ def aws():
             end_all_executions()
             clock.set_clock(None)
             outbox.reset()
+
+
+@pytest.fixture
+def client(aws):
+    """The HTTP API through Chalice's test client, on the fresh backend."""
+    from chalice.test import Client
+
+    from app import app
+
+    # The "local" stage: Client applies a stage's environment, and only local/test may shorten windows.
+    with Client(app, stage_name="local") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def settings_env(monkeypatch):
+    """Change settings from the environment for one test (the settings are cached once per process)."""
+    from chalicelib.config import get_settings
+
+    def apply(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    yield apply
+    monkeypatch.undo()
+    get_settings.cache_clear()

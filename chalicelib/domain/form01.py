@@ -131,6 +131,8 @@ def parse_form01(body: dict[str, Any], today: date) -> Form01:
             problem = id_number_problem(id_type, id_number, birth, gender)
             if problem:
                 c.fail("id_number", *problem)
+        elif not re.fullmatch(r"[A-Z0-9]{8,12}", id_number):
+            c.fail("id_number", "is not an identity document number", "không phải số giấy tờ tùy thân")
     issued_on = c.past_date("id_issued_on")
     if issued_on is not None and birth is not None and issued_on < birth:
         c.fail("id_issued_on", "must not be before the date of birth", "không được trước ngày sinh")

@@ -120,7 +120,7 @@ def _explain_cancellation(registration_id: str, username: str | None = None) -> 
 
 
 def _resume_workflow(registration_id: str, decision: str) -> None:
-    fresh = Registration.get(registration_id, consistent_read=True, attributes_to_get=["task_token"])
+    fresh = Registration.get(registration_id, consistent_read=True, attributes_to_get=["registration_id", "task_token"])
     if fresh.task_token:
         workflow.resume_with_decision(fresh.task_token, decision)
     # No token yet: the token consumer sees the decision when it records the token and resumes then.

@@ -40,7 +40,7 @@ def record_task_token(message_body: str) -> str:
         workflow.resume_with_decision(token, "STALE")
         logger.info("stale workflow released", extra={"registration_id": registration_id, "attempt": attempt})
         return "stale"
-    fresh = Registration.get(registration_id, consistent_read=True, attributes_to_get=["status"])
+    fresh = Registration.get(registration_id, consistent_read=True, attributes_to_get=["registration_id", "status"])
     if fresh.status != RegistrationStatus.AWAITING_VERIFICATION.value:
         workflow.resume_with_decision(token, fresh.status)
         return "resumed"

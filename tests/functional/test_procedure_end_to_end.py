@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-from chalice.test import Client
-
-from app import app
 from chalicelib.domain.credentials import verify_password
 from tests.support.people import Citizen, Staff, account_of
 from tests.support.workflow import deliver_tokens, history_states, wait_for_execution
-
-
-@pytest.fixture
-def client(aws):
-    with Client(app) as test_client:
-        yield test_client
 
 
 def test_citizen_registers_and_staff_approves(client):
