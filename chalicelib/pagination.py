@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ from chalicelib.errors import ValidationFailedError
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_TOKEN_LENGTH = 1024
 
 
 @dataclass
@@ -25,7 +27,7 @@ class Page:
 def parse_limit(raw: str | None) -> int:
     if raw is None or raw == "":
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= MAX_LIMIT:
         raise ValidationFailedError(
             fields={"limit": f"must be a whole number from 1 to {MAX_LIMIT}"},
             extra={"fields_vi": {"limit": f"phải là số nguyên từ 1 đến {MAX_LIMIT}"}},
@@ -42,10 +44,11 @@ def encode_token(last_key: dict[str, Any] | None) -> str | None:
 def decode_token(token: str | None) -> dict[str, Any] | None:
     if not token:
         return None
+    padded = token + "=" * (-len(token) % 4)
     try:
-        padded = token + "=" * (-len(token) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-    except (ValueError, UnicodeDecodeError):
+        decoded = base64.urlsafe_b64decode(padded.encode()).decode() if len(token) <= MAX_TOKEN_LENGTH else "null"
+        value = json.loads(decoded)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         value = None
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, dict) and len(v) == 1 and next(iter(v)) in ("S", "N")

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+
+_PHONE_CHARACTERS = re.compile(r"^[0-9０-９ +().\-]{1,30}$")
 
 
 def normalise_vn_mobile(raw: str) -> str | None:
     """A Vietnamese mobile number in any common form as E.164 (`+84901234567`); None if it is not one."""
+    # phonenumbers turns letters into keypad digits and drops "ext 12"; a person who typed a letter
+    # did not mean a number, and the initial password must not go to a number nobody typed.
+    if not _PHONE_CHARACTERS.fullmatch(raw):
+        return None
     try:
         parsed = phonenumbers.parse(raw, "VN")
     except phonenumbers.NumberParseException:

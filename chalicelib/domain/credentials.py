@@ -36,7 +36,7 @@ def verify_password(stored_hash: str, password: str) -> bool:
 
     try:
         return password_hasher().verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
 
 

@@ -47,8 +47,10 @@ class Form01:
 
 
 def clean_text(value: str) -> str:
-    """NFC-normalised, trimmed, inner white space folded: how Vietnamese names are stored."""
-    return " ".join(unicodedata.normalize("NFC", value).split())
+    """NFC-normalised, invisible format characters (zero-width space, BOM) read as spaces, trimmed,
+    inner white space folded: how Vietnamese text is stored."""
+    visible = "".join(" " if unicodedata.category(ch) == "Cf" else ch for ch in unicodedata.normalize("NFC", value))
+    return " ".join(visible.split())
 
 
 class _Checker:
@@ -106,7 +108,7 @@ class _Checker:
             self.fail(name, "must not be in the future", "không được là ngày trong tương lai")
             return None
         if parsed.year < 1900:
-            self.fail(name, "must be after 1900", "phải sau năm 1900")
+            self.fail(name, "must not be before 1900", "không được trước năm 1900")
             return None
         return parsed
 
@@ -120,7 +122,7 @@ def parse_form01(body: dict[str, Any], today: date) -> Form01:
                "chỉ được chứa chữ cái, dấu cách, dấu gạch nối và dấu nháy")
     birth = c.past_date("date_of_birth")
     gender = c.choice("gender", GENDERS)
-    sin = c.text("social_insurance_number", max_len=10)
+    sin = c.text("social_insurance_number", max_len=20)
     if sin is not None and not _SIN.fullmatch(sin):
         c.fail("social_insurance_number", "must be exactly 10 digits", "phải gồm đúng 10 chữ số")
     id_type = c.choice("id_type", ID_TYPES)

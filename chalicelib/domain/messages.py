@@ -12,11 +12,16 @@ from datetime import datetime
 
 from chalicelib.clock import VIETNAM_TZ
 
+_TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "\u00a0": " "})
+
 
 def unaccented(text: str) -> str:
-    """`Hoàn Kiếm` → `Hoan Kiem`; `Đ` → `D`."""
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    """`Hoàn Kiếm` → `Hoan Kiem`; `Đ` → `D`; typographic punctuation to ASCII; anything else non-ASCII
+    to `?` — one stray character would make the whole SMS UCS-2 (70 characters a segment)."""
+    text = text.replace("Đ", "D").replace("đ", "d").translate(_TYPOGRAPHY)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return "".join(ch if ch.isascii() else "?" for ch in stripped)
 
 
 def reference(registration_id: str) -> str:
@@ -30,8 +35,8 @@ def _day(moment: datetime) -> str:
 
 def submitted_sms(registration_id: str, office_name: str, deadline: datetime) -> str:
     return unaccented(
-        f"BHXH VN: Da ghi nhan to khai dang ky giao dich dien tu so {reference(registration_id)}. "
-        f"Vui long mang giay to tuy than ban goc den {office_name} truoc {_day(deadline)} de doi chieu."
+        f"BHXH VN: Da nhan to khai {reference(registration_id)}. Mang giay to goc den {office_name} "
+        f"truoc {_day(deadline)} de doi chieu."
     )
 
 
@@ -51,14 +56,14 @@ def expired_sms(registration_id: str) -> str:
 
 def approved_sms(username: str, initial_password: str, valid_days: int) -> str:
     return (
-        f"BHXH VN: Tai khoan VssID {username} da duoc kich hoat. Mat khau khoi tao: {initial_password} "
-        f"(hieu luc {valid_days} ngay; doi mat khau o lan dang nhap dau). Khong chia se mat khau nay."
+        f"BHXH VN: TK VssID {username} da kich hoat. Mat khau khoi tao: {initial_password} "
+        f"(hieu luc {valid_days} ngay, doi khi dang nhap). Khong chia se."
     )
 
 
 def rejected_sms(registration_id: str, reason: str) -> str:
     return unaccented(
-        f"BHXH VN: To khai so {reference(registration_id)} chua duoc duyet. Ly do: {reason[:200]}. "
+        f"BHXH VN: To khai so {reference(registration_id)} chua duoc duyet. Ly do: {reason[:200].rstrip('. ')}. "
         "Ban co the sua va gui lai to khai tren ung dung VssID."
     )
 

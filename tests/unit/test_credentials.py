@@ -89,13 +89,6 @@ def test_a_stored_value_that_is_not_an_argon2_hash_never_verifies(bad_hash: str)
     assert verify_password(bad_hash, PASSWORD) is False
 
 
-@pytest.mark.xfail(
-    reason="BUG: a stored value with non-ASCII characters (e.g. a plain-text Vietnamese password left by a "
-    "manual import) makes argon2 raise UnicodeEncodeError instead of verify_password returning False; "
-    "chalicelib/domain/credentials.py verify_password",
-    strict=True,
-    raises=UnicodeEncodeError,
-)
 @pytest.mark.parametrize("bad_hash", [PASSWORD, "$argon2id$v=19$m=19456,t=2,p=1$sälz$hash"])
 def test_a_stored_value_with_non_ascii_characters_never_verifies(bad_hash: str):
     assert verify_password(bad_hash, PASSWORD) is False

@@ -177,13 +177,6 @@ def test_anything_but_a_vietnamese_mobile_is_refused(raw: str):
     assert normalise_vn_mobile(raw) is None
 
 
-@pytest.mark.xfail(
-    reason="BUG: letters in the phone field are silently dropped or turned into keypad digits by phonenumbers, "
-    "so the SMS with the initial password goes to a number the citizen never typed; "
-    "chalicelib/domain/contact.py normalise_vn_mobile",
-    strict=True,
-    raises=AssertionError,
-)
 @pytest.mark.parametrize("raw", ["090O1234567", "0901 ABC DEF", "0901234567 ext 12"])
 def test_a_phone_number_containing_letters_is_refused(raw: str):
     assert normalise_vn_mobile(raw) is None

@@ -3,8 +3,7 @@
 Which SMS can exceed one 160-character segment:
 - `rejected_sms`: it carries the staff member's free-text reason (up to 200 characters of it), so a long
   reason makes it two or three segments. It must still fit SNS's 1600-byte limit.
-- `submitted_sms` and `approved_sms` exceed 160 characters today even for the shortest real input; the
-  tests that expect one segment are marked xfail (see the report) and the ones below check the SNS limit.
+- `submitted_sms` and `approved_sms` fit one segment for every office in the reference data.
 - `reminder_sms` fits for every office in the reference data; `expired_sms` has no variable text but the
   reference and always fits.
 """
@@ -159,12 +158,6 @@ def test_the_submitted_sms_stays_within_two_segments_for_every_office():
     assert max(len(submitted_sms(REGISTRATION_ID, name, DEADLINE)) for name in OFFICE_NAMES) <= TWO_SEGMENTS
 
 
-@pytest.mark.xfail(
-    reason="BUG: submitted_sms is 153 characters before the office name, so with every real office (>= 11 "
-    "characters) it is two SMS segments; chalicelib/domain/messages.py submitted_sms",
-    strict=True,
-    raises=AssertionError,
-)
 def test_the_submitted_sms_fits_one_segment_for_every_office():
     longest = max((submitted_sms(REGISTRATION_ID, name, DEADLINE) for name in OFFICE_NAMES), key=len)
 
@@ -199,12 +192,6 @@ def test_the_approval_sms_carries_the_username_and_the_initial_password():
     assert len(text) <= TWO_SEGMENTS
 
 
-@pytest.mark.xfail(
-    reason="BUG: approved_sms is 165 characters with a 10-digit username and a 10-character password, so the "
-    "most frequent SMS is always two segments; chalicelib/domain/messages.py approved_sms",
-    strict=True,
-    raises=AssertionError,
-)
 def test_the_approval_sms_fits_one_segment():
     text = approved_sms("0123456789", new_initial_password(), 7)
 
@@ -233,13 +220,6 @@ def test_a_long_rejection_reason_is_cut_at_200_characters_and_stays_within_the_s
     assert len(text) <= 3 * 153  # at most three segments
 
 
-@pytest.mark.xfail(
-    reason="BUG: unaccented removes only combining marks, so typographic punctuation that editors insert "
-    "(curly quotes, en dash, ellipsis) keeps the SMS non-ASCII and it is sent as UCS-2 (70 characters a "
-    "segment); chalicelib/domain/messages.py unaccented",
-    strict=True,
-    raises=AssertionError,
-)
 @pytest.mark.parametrize(
     "reason", ["Ảnh “mờ”, chụp lại", "Sai số CCCD – kiểm tra lại", "Ảnh mờ…", "Thiếu mặt sau ‘CCCD’"]
 )

@@ -1,0 +1,72 @@
+"""Create a staff account (tài khoản cán bộ) and show the authenticator-app enrolment.
+
+    python -m cli.staff create --username nguyen.van.a --office HN-HK --name "Nguyễn Văn A"
+
+The password is asked for (never on the command line, where shell history keeps it) unless
+--password-stdin is given. The TOTP secret is printed once as an otpauth:// URI and a QR code to scan
+with any authenticator app; it is not shown again. Point it at AWS with the usual AWS_* variables and
+the table name variables of the deployed stage, or at `make run` with
+AWS_ENDPOINT_URL=http://127.0.0.1:5055.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Again: "):
+        raise SystemExit("The passwords differ.")
+    return first
+
+
+def create(args: argparse.Namespace) -> int:
+    import pyotp
+    import segno
+
+    from chalicelib.services.reference import find_office
+    from chalicelib.services.staff_auth import create_staff
+
+    if find_office(args.office) is None:
+        print(f"No office with code {args.office}.", file=sys.stderr)
+        return 2
+    password = _password(args.password_stdin)
+    if not 12 <= len(password) <= 128:
+        print("A staff password has 12 to 128 characters.", file=sys.stderr)
+        return 2
+    secret = pyotp.random_base32()
+    from pynamodb.exceptions import PutError
+
+    try:
+        create_staff(args.username, args.name, args.office, password, secret)
+    except PutError:
+        print(f"Staff account {args.username} already exists.", file=sys.stderr)
+        return 1
+    uri = pyotp.TOTP(secret).provisioning_uri(name=args.username, issuer_name="VssID cán bộ")
+    print(f"Created {args.username} at {args.office}. Enrol the authenticator app now; this is shown once:")
+    print(uri)
+    if not args.no_qr:
+        segno.make(uri, error="m").terminal(compact=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cli.staff", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    make = sub.add_parser("create", help="create a staff account")
+    make.add_argument("--username", required=True)
+    make.add_argument("--office", required=True, help="office code, e.g. HN-HK")
+    make.add_argument("--name", required=True, help="full name")
+    make.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    make.add_argument("--no-qr", action="store_true", help="print only the otpauth:// URI")
+    args = parser.parse_args(argv)
+    return create(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
