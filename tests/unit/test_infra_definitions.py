@@ -684,11 +684,6 @@ def test_cfn_lint_itself_reports_a_broken_definition():
     assert any("E3601" in error for error in _cfn_errors(json.dumps(packaged)))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: RegistrationWorkflow.DefinitionString is the literal 'INLINED_BY_infra/package.py' but no "
-    "infra/package.py exists, so `chalice package --merge-template infra/resources.json` deploys a state "
-    "machine whose definition is not ASL"
-))
 def test_the_packaging_step_that_inlines_the_definition_exists():
     _, resource = state_machine()
     marker = resource["Properties"]["DefinitionString"]

@@ -1,0 +1,69 @@
+"""Build the CloudFormation merge template and package the app for one stage.
+
+    python infra/package.py --stage dev [--package]
+
+Writes build/<stage>/merge-template.json: infra/resources.json with the state machine's ASL file
+inlined as DefinitionString (its ${Placeholders} are filled by DefinitionSubstitutions at deploy
+time) and every Lambda function given the environment variables that name the resources. With
+--package it then runs `chalice package --merge-template` into build/<stage>/package/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+# Chalice names the generated functions after the Python functions: the API and the token consumer;
+# each runs under its own role from resources.json (SNS SMS "publish to a phone" has no narrower ARN).
+FUNCTIONS = {"APIHandler": "ApiFunctionRole", "RecordWorkflowToken": "TokenConsumerRole"}
+
+
+def token_queue_name(stage: str) -> str:
+    return f"vssid-{stage}-registration-tokens"
+
+
+def merge_template(stage: str) -> dict[str, Any]:
+    template = json.loads((ROOT / "infra" / "resources.json").read_text(encoding="utf-8"))
+    resources = template["Resources"]
+    environment: dict[str, Any] = {"VSSID_STAGE": stage}
+    for logical_id, resource in resources.items():
+        metadata = resource.get("Metadata", {})
+        if "vssid:definition" in metadata:
+            asl = (ROOT / metadata["vssid:definition"]).read_text(encoding="utf-8")
+            resource["Properties"]["DefinitionString"] = asl
+        if "vssid:env" in metadata:
+            environment[metadata["vssid:env"]] = {"Ref": logical_id}
+    resources["RegistrationTokenQueue"]["Properties"]["QueueName"] = token_queue_name(stage)
+    for function, role in FUNCTIONS.items():
+        properties = resources.setdefault(function, {}).setdefault("Properties", {})
+        properties["Environment"] = {"Variables": environment}
+        properties["Role"] = {"Fn::GetAtt": [role, "Arn"]}
+    return template
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stage", choices=("dev", "prod"), required=True)
+    parser.add_argument("--package", action="store_true", help="also run chalice package")
+    args = parser.parse_args(argv)
+    out = ROOT / "build" / args.stage
+    out.mkdir(parents=True, exist_ok=True)
+    merge = out / "merge-template.json"
+    merge.write_text(json.dumps(merge_template(args.stage), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {merge.relative_to(ROOT)}")
+    if args.package:
+        env = {**os.environ, "REGISTRATION_TOKEN_QUEUE_NAME": token_queue_name(args.stage)}
+        env.pop("VSSID_LOCAL_MODE", None)  # /_local routes are never packaged
+        command = ["chalice", "package", "--stage", args.stage, "--merge-template", str(merge), str(out / "package")]
+        return subprocess.call(command, cwd=ROOT, env=env)  # noqa: S603 - fixed command, our own arguments
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
