@@ -29,4 +29,5 @@ def test_every_function_gets_every_resource_name_and_its_own_role():
         assert "VSSID_DEADLINE_SECONDS" not in variables and "VSSID_LOCAL_CAPTCHA_ANSWER" not in variables
         assert properties["Role"] == {"Fn::GetAtt": [role, "Arn"]}
         assert template["Resources"][role]["Type"] == "AWS::IAM::Role"
-    assert template["Resources"]["RegistrationTokenQueue"]["Properties"]["QueueName"] == "vssid-prod-registration-tokens"
+    queue = template["Resources"]["RegistrationTokenQueue"]["Properties"]
+    assert queue["QueueName"] == "vssid-prod-registration-tokens"
