@@ -62,13 +62,18 @@ def _translate(exc: Exception) -> AppError:
     if isinstance(exc, BotoCoreError):
         logger.warning("backing service unreachable", extra={"aws_error": type(exc).__name__})
         return ServiceUnavailableError()
-    from pynamodb.exceptions import PynamoDBConnectionError
+    from pynamodb.exceptions import PynamoDBException
 
-    if isinstance(exc, PynamoDBConnectionError):
+    if isinstance(exc, PynamoDBException):
+        if exc.cause_response_code == "TransactionCanceledException":
+            # Conflicts and throttling inside a transaction: retryable. (Condition failures were
+            # handled by the use case before they got here.)
+            logger.warning("transaction cancelled", extra={"reasons": [getattr(r, "code", None)
+                                                                        for r in exc.cancellation_reasons]})
+            return ServiceUnavailableError()
         cause = exc.cause if isinstance(exc.cause, Exception) else None
-        if cause is not None and not isinstance(cause, PynamoDBConnectionError):
+        if cause is not None and not isinstance(cause, PynamoDBException):
             return _translate(cause)
-        return ServiceUnavailableError()
     # The exception text may hold request data (names, numbers): log its type and where, not its message.
     import traceback
 

@@ -28,3 +28,15 @@ def transaction() -> TransactWrite:
     if not _connection:
         _connection.append(Connection(region=region()))
     return TransactWrite(connection=_connection[0])  # type: ignore[arg-type]
+
+
+def condition_failed(exc: Exception) -> bool:
+    """Whether a pynamodb write failed because its condition did not hold (and not for throttling,
+    a transaction conflict or an outage, which must surface as a retryable error instead)."""
+    code = getattr(exc, "cause_response_code", None)
+    if code == "ConditionalCheckFailedException":
+        return True
+    if code == "TransactionCanceledException":
+        reasons = [reason.code for reason in getattr(exc, "cancellation_reasons", []) or [] if reason]
+        return "ConditionalCheckFailed" in reasons and all(r in ("ConditionalCheckFailed", "None") for r in reasons)
+    return False

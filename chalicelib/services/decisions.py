@@ -32,7 +32,7 @@ from chalicelib.errors import (
 )
 from chalicelib.models.account import Account
 from chalicelib.models.audit import AuditEvent
-from chalicelib.models.base import transaction
+from chalicelib.models.base import condition_failed, transaction
 from chalicelib.models.registration import Registration
 from chalicelib.observability import logger, metrics
 from chalicelib.services.staff_auth import StaffIdentity
@@ -170,7 +170,9 @@ def approve(staff: StaffIdentity, registration_id: str, body: dict[str, Any]) ->
                       condition=_decidable_condition(registration, now_epoch), add_version_condition=False)
             tx.save(account, condition=Account.username.does_not_exist())
             tx.save(_audit(staff, registration, "APPROVE", APPROVED, now, "original ID checked"))
-    except TransactWriteError:
+    except TransactWriteError as exc:
+        if not condition_failed(exc):
+            raise
         raise _explain_cancellation(registration_id, registration.social_insurance_number) from None
     from aws_lambda_powertools.metrics import MetricUnit
 
@@ -244,7 +246,9 @@ def reject(staff: StaffIdentity, registration_id: str, body: dict[str, Any]) -> 
                       ],
                       condition=_decidable_condition(registration, now_epoch), add_version_condition=False)
             tx.save(_audit(staff, registration, "REJECT", REJECTED, now, reason))
-    except TransactWriteError:
+    except TransactWriteError as exc:
+        if not condition_failed(exc):
+            raise
         raise _explain_cancellation(registration_id) from None
     from aws_lambda_powertools.metrics import MetricUnit
 

@@ -21,7 +21,7 @@ from chalicelib.errors import (
     UnauthorizedError,
     ValidationFailedError,
 )
-from chalicelib.models.base import transaction
+from chalicelib.models.base import condition_failed, transaction
 from chalicelib.models.reference import Office
 from chalicelib.models.registration import Registration
 from chalicelib.services import claims
@@ -88,7 +88,9 @@ def create(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with transaction() as tx:
             claims.add_claim(tx, form.social_insurance_number, registration_id, now)
             tx.save(registration, condition=Registration.registration_id.does_not_exist())
-    except TransactWriteError:
+    except TransactWriteError as exc:
+        if not condition_failed(exc):
+            raise
         raise claims.conflict_from_cancellation(form.social_insurance_number) from None
     return 201, {
         "registration_id": registration_id,
@@ -130,9 +132,13 @@ def update(registration: Registration, body: dict[str, Any]) -> tuple[int, dict[
                 tx.update(registration, actions=actions, condition=condition)
         else:
             registration.update(actions=actions, condition=condition)
-    except TransactWriteError:
+    except TransactWriteError as exc:
+        if not condition_failed(exc):
+            raise
         raise claims.conflict_from_cancellation(form.social_insurance_number) from None
-    except UpdateError:
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
         raise InvalidStateError() from None
     registration.refresh(consistent_read=True)
     return 200, {**view(registration), "uploads": _uploads(registration.registration_id)}

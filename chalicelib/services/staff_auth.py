@@ -12,6 +12,7 @@ from chalicelib import clock
 from chalicelib.config import get_settings
 from chalicelib.domain.credentials import hash_password, new_token, token_digest, verify_password
 from chalicelib.errors import AppError, InvalidCredentialsError, UnauthorizedError, ValidationFailedError
+from chalicelib.models.base import condition_failed
 from chalicelib.models.staff import StaffMember, StaffSession
 from chalicelib.observability import logger
 from chalicelib.services.timestamps import stored
@@ -74,7 +75,9 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
             actions=[StaffMember.last_totp_step.set(step), StaffMember.failed_logins.set(0)],
             condition=StaffMember.last_totp_step < step,
         )
-    except UpdateError:
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
         raise InvalidCredentialsError() from None
     token = new_token()
     expires = now + timedelta(seconds=get_settings().staff_session_seconds)

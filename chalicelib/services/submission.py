@@ -28,7 +28,7 @@ from chalicelib.errors import (
     ServiceUnavailableError,
 )
 from chalicelib.models.audit import AuditEvent
-from chalicelib.models.base import transaction
+from chalicelib.models.base import condition_failed, transaction
 from chalicelib.models.registration import Registration
 from chalicelib.observability import logger, metrics
 from chalicelib.services import claims
@@ -110,7 +110,9 @@ def submit(registration: Registration, correlation_id: str) -> tuple[int, dict[s
                 condition=(Registration.status == status.value) & (Registration.attempt == attempt - 1),
             )
             tx.save(audit)
-    except TransactWriteError:
+    except TransactWriteError as exc:
+        if not condition_failed(exc):
+            raise
         fresh = Registration.get(registration.registration_id, consistent_read=True)
         if fresh.status == AWAITING and fresh.attempt == attempt:
             return finish(fresh, correlation_id)  # a concurrent identical submit got there first
@@ -170,7 +172,9 @@ def _send_submitted_sms(registration: Registration) -> None:
             condition=(Registration.submit_sms_attempt < attempt) & (Registration.attempt == attempt),
             add_version_condition=False,
         )
-    except UpdateError:
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
         return  # already sent for this attempt (or a newer attempt exists)
     office = office_view(registration.office_code) or {}
     office_name = str(office.get("name") or registration.office_code)

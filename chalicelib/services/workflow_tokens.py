@@ -14,6 +14,7 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.aws import workflow
 from chalicelib.domain.registration_status import RegistrationStatus
+from chalicelib.models.base import condition_failed
 from chalicelib.models.registration import Registration
 from chalicelib.observability import logger
 
@@ -35,7 +36,9 @@ def record_task_token(message_body: str) -> str:
             condition=Registration.registration_id.exists() & (Registration.attempt == attempt),
             add_version_condition=False,
         )
-    except UpdateError:
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
         # The registration moved on to a newer attempt (or is gone): this wait has nothing to wait for.
         workflow.resume_with_decision(token, "STALE")
         logger.info("stale workflow released", extra={"registration_id": registration_id, "attempt": attempt})

@@ -1,0 +1,113 @@
+"""`make run` as a developer uses it: the real local server over real HTTP, against the moto server.
+
+Starts `python -m local.run` on free ports, then walks the procedure with `requests`: Form 01, uploads
+through the presigned POSTs to the moto server, submit, the SMS at /_local/messages, staff sign-in with
+the demo TOTP secret from /_local/demo, approval and the initial-password SMS.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyotp
+import pytest
+import requests
+
+from tests.support.api import VALID_FORM
+from tests.support.images import photo
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def local_server():
+    api_port, moto_port = _free_port(), _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VSSID_", "MOTO"))}
+    env.update(VSSID_API_PORT=str(api_port), VSSID_MOTO_PORT=str(moto_port), PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(  # noqa: S603 - our own module
+        [sys.executable, "-m", "local.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{api_port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError("local server exited:\n" + process.stdout.read())
+        try:
+            if requests.get(f"{base}/v1/provinces", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        raise AssertionError("local server did not start in 90 s")
+    yield base
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, as a developer stops it
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise AssertionError("local server did not stop on Ctrl-C") from None
+
+
+def _sms(base: str, phone: str) -> list[str]:
+    items = requests.get(f"{base}/_local/messages", params={"to": phone}, timeout=5).json()["items"]
+    return [m["body"] for m in items if m["channel"] == "sms"]
+
+
+def _wait_for(predicate, seconds: float = 10.0):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+def test_the_procedure_on_the_local_server(local_server):
+    base = local_server
+    form = {**VALID_FORM, "social_insurance_number": "0111222333", "phone": "0912345678"}
+    created = requests.post(f"{base}/v1/registrations", json=form, timeout=10)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    key = {"X-Registration-Key": body["access_key"]}
+    for index, (kind, presigned) in enumerate(body["uploads"].items()):
+        assert presigned["url"].startswith("http://127.0.0.1:")
+        upload = requests.post(presigned["url"], data=presigned["fields"],
+                               files={"file": ("p.jpg", photo("JPEG", seed=index))}, timeout=10)
+        assert upload.status_code in (200, 204), (kind, upload.text)
+    registration = f"{base}/v1/registrations/{body['registration_id']}"
+    submitted = requests.post(f"{registration}/submit", json={}, headers=key, timeout=20)
+    assert submitted.status_code == 200, submitted.text
+    assert "BHXH quan Hoan Kiem" in _wait_for(lambda: _sms(base, "0912345678"))[0]
+    pdf = requests.get(f"{registration}/form01", headers={**key, "Accept": "application/pdf"}, timeout=10)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+    demo = requests.get(f"{base}/_local/demo", timeout=5).json()
+    staff = next(s for s in demo["staff"] if s["office_code"] == "HN-HK")
+    login = requests.post(f"{base}/v1/admin/auth/login", timeout=10, json={
+        "username": staff["username"], "password": staff["password"],
+        "totp": pyotp.TOTP(staff["totp_secret"]).now()})
+    assert login.status_code == 200, login.text
+    auth = {"Authorization": f"Bearer {login.json()['staff_token']}"}
+    queue = requests.get(f"{base}/v1/admin/registrations", headers=auth, timeout=10).json()
+    assert body["registration_id"] in [item["registration_id"] for item in queue["items"]]
+    approved = requests.post(f"{registration.replace('/v1/', '/v1/admin/')}/approve", headers=auth,
+                             json={"id_document_checked": True}, timeout=20)
+    assert approved.status_code == 200, approved.text
+    assert any("Mat khau khoi tao" in s for s in _wait_for(lambda: _sms(base, "+84912345678")[1:]))
+    assert requests.get(registration, headers=key, timeout=10).json()["status"] == "APPROVED"
+    assert len(demo["citizens"]) >= 1
