@@ -39,16 +39,10 @@ class UnsupportedMediaTypeError(AppError):
     message_vi = "Vui lòng gửi JSON với Content-Type: application/json."
 
 
-class NotAcceptableError(AppError):
-    status, code = 406, "NOT_ACCEPTABLE"
-    message = "Send Accept: application/pdf to receive the PDF."
-    message_vi = "Vui lòng gửi Accept: application/pdf để nhận tệp PDF."
-
-
 # Chalice answers some requests itself (wrong method, wrong content type, a crash before our code);
 # give those the contract's error shape too.
 _CHALICE_ERRORS: dict[int, type[AppError]] = {
-    400: NotAcceptableError,
+    400: BadRequestError,
     404: NotFoundError,
     405: MethodNotAllowedError,
     413: PayloadTooLargeError,
@@ -65,8 +59,6 @@ def contract_errors(event, get_response):  # noqa: ANN001, ANN201
     body = response.body
     if response.status_code >= 400 and isinstance(body, dict) and "Code" in body and "error" not in body:
         error_cls = _CHALICE_ERRORS.get(response.status_code, BadRequestError)
-        if response.status_code == 400 and body.get("Code") != "BadRequest":
-            error_cls = BadRequestError
         rendered = error_response(error_cls())
         rendered.headers.update({k: v for k, v in response.headers.items() if k.lower() == "allow"})
         return rendered

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.http import api_route, idempotent, json_body, json_response
 from chalicelib.pagination import parse_limit
@@ -21,24 +21,24 @@ def _query(name: str) -> str | None:
 
 
 @api_route(bp, "/v1/admin/auth/login", methods=["POST"], content_types=JSON)
-def staff_login():  # noqa: ANN201
+def staff_login() -> Response:
     return json_response(staff_auth.login(json_body(bp.current_request)))
 
 
 @api_route(bp, "/v1/admin/registrations", methods=["GET"])
-def staff_queue_list():  # noqa: ANN201
+def staff_queue_list() -> Response:
     staff = _staff()
     page = staff_queue.queue(staff, _query("status"), parse_limit(_query("limit")), _query("next_token"))
     return json_response(page.as_api())
 
 
 @api_route(bp, "/v1/admin/registrations/{registration_id}", methods=["GET"])
-def staff_registration(registration_id: str):  # noqa: ANN201
+def staff_registration(registration_id: str) -> Response:
     return json_response(staff_queue.detail(_staff(), registration_id))
 
 
 @api_route(bp, "/v1/admin/registrations/{registration_id}/approve", methods=["POST"], content_types=JSON)
-def staff_approve(registration_id: str):  # noqa: ANN201
+def staff_approve(registration_id: str) -> Response:
     request = bp.current_request
     staff = _staff()
     body = json_body(request)
@@ -47,7 +47,7 @@ def staff_approve(registration_id: str):  # noqa: ANN201
 
 
 @api_route(bp, "/v1/admin/registrations/{registration_id}/reject", methods=["POST"], content_types=JSON)
-def staff_reject(registration_id: str):  # noqa: ANN201
+def staff_reject(registration_id: str) -> Response:
     request = bp.current_request
     staff = _staff()
     body = json_body(request)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.http import api_route, json_response
 
@@ -10,7 +10,7 @@ bp = Blueprint(__name__)
 
 
 @api_route(bp, "/_local/messages", methods=["GET"])
-def local_messages():  # noqa: ANN201
+def local_messages() -> Response:
     from local.outbox import messages_for
 
     to = (bp.current_request.query_params or {}).get("to")
@@ -18,7 +18,7 @@ def local_messages():  # noqa: ANN201
 
 
 @api_route(bp, "/_local/demo", methods=["GET"])
-def local_demo():  # noqa: ANN201
+def local_demo() -> Response:
     from local.seed import demo_credentials
 
     return json_response(demo_credentials())

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.http import api_route, json_response
 
@@ -21,5 +21,5 @@ def openapi_document() -> dict[str, Any]:
 
 
 @api_route(bp, "/v1/openapi.json", methods=["GET"])
-def openapi():  # noqa: ANN201
+def openapi() -> Response:
     return json_response(openapi_document())

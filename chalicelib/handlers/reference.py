@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.http import api_route, json_response
 from chalicelib.pagination import parse_limit
@@ -16,12 +16,12 @@ def _query(name: str) -> str | None:
 
 
 @api_route(bp, "/v1/provinces", methods=["GET"])
-def list_provinces():  # noqa: ANN201
+def list_provinces() -> Response:
     items = reference.list_provinces()
     return json_response({"items": items, "next_token": None})
 
 
 @api_route(bp, "/v1/offices", methods=["GET"])
-def list_offices():  # noqa: ANN201
+def list_offices() -> Response:
     page = reference.list_offices(_query("province_code") or "", parse_limit(_query("limit")), _query("next_token"))
     return json_response(page.as_api())

@@ -8,6 +8,7 @@ from chalicelib.aws import documents as document_store
 from chalicelib.domain.documents import form01_key
 from chalicelib.errors import InvalidStateError
 from chalicelib.http import api_route, idempotent, json_body, json_response
+from chalicelib.models.registration import Registration
 from chalicelib.observability import correlation_id
 from chalicelib.services import registrations, submission
 
@@ -15,24 +16,24 @@ bp = Blueprint(__name__)
 JSON = ["application/json"]
 
 
-def _owned(registration_id: str):  # noqa: ANN202
+def _owned(registration_id: str) -> Registration:
     return registrations.load_for_owner(registration_id, bp.current_request.headers.get("x-registration-key"))
 
 
 @api_route(bp, "/v1/registrations", methods=["POST"], content_types=JSON)
-def create_registration():  # noqa: ANN201
+def create_registration() -> Response:
     request = bp.current_request
     body = json_body(request)
     return idempotent(request, "create-registration", lambda: registrations.create(body))
 
 
 @api_route(bp, "/v1/registrations/{registration_id}", methods=["GET"])
-def get_registration(registration_id: str):  # noqa: ANN201
+def get_registration(registration_id: str) -> Response:
     return json_response(registrations.view(_owned(registration_id)))
 
 
 @api_route(bp, "/v1/registrations/{registration_id}", methods=["PUT"], content_types=JSON)
-def correct_registration(registration_id: str):  # noqa: ANN201
+def correct_registration(registration_id: str) -> Response:
     body = json_body(bp.current_request)
     registration = _owned(registration_id)
     status, payload = registrations.update(registration, body)
@@ -40,14 +41,14 @@ def correct_registration(registration_id: str):  # noqa: ANN201
 
 
 @api_route(bp, "/v1/registrations/{registration_id}/uploads", methods=["POST"], content_types=JSON)
-def renew_uploads(registration_id: str):  # noqa: ANN201
+def renew_uploads(registration_id: str) -> Response:
     body = json_body(bp.current_request)
     status, payload = registrations.fresh_uploads(_owned(registration_id), body)
     return json_response(payload, status)
 
 
 @api_route(bp, "/v1/registrations/{registration_id}/submit", methods=["POST"], content_types=JSON)
-def submit_registration(registration_id: str):  # noqa: ANN201
+def submit_registration(registration_id: str) -> Response:
     request = bp.current_request
     json_body(request)  # the body is not used, but it must not be garbage either
     registration = _owned(registration_id)
@@ -57,7 +58,7 @@ def submit_registration(registration_id: str):  # noqa: ANN201
 
 
 @api_route(bp, "/v1/registrations/{registration_id}/form01", methods=["GET"])
-def get_form01(registration_id: str):  # noqa: ANN201
+def get_form01(registration_id: str) -> Response:
     registration = _owned(registration_id)
     if not registration.attempt:
         raise InvalidStateError("Submit the registration first; Form 01 is printed after submission.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.domain.credentials import verify_password
+from local.outbox import messages_for
 from tests.support.people import Citizen, Staff, account_of
 from tests.support.workflow import deliver_tokens, history_states, wait_for_execution
 
@@ -53,6 +54,9 @@ def test_citizen_registers_and_staff_approves(client):
     assert account is not None and account.password_change_required
     assert verify_password(account.password_hash, initial_password)
     assert initial_password not in account.password_hash
+    [email] = messages_for(citizen.form["email"])
+    assert email["subject"] == "Tài khoản VssID của bạn đã được kích hoạt"
+    assert f"Mật khẩu khởi tạo: {initial_password}" in email["body"]
     execution = wait_for_execution(citizen.registration_id)
     assert execution["status"] == "SUCCEEDED"
     assert history_states(execution["executionArn"])[-1] == "Decided"
