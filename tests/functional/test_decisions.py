@@ -11,18 +11,12 @@ from tests.support.workflow import deliver_tokens, executions, history_states, w
 
 
 def submitted(client, **form) -> Citizen:
-    citizen = Citizen(client)
-    assert citizen.create(**form).status == 201
-    citizen.upload_all()
-    assert citizen.submit().status == 200
-    deliver_tokens()
-    return citizen
+    return Citizen(client).submitted(**form)
 
 
 def test_rejected_registration_is_corrected_resubmitted_and_approved(client):
     citizen = submitted(client)
-    staff = Staff.create(client)
-    staff.login()
+    staff = Staff.signed_in(client)
 
     rejected = staff.reject(citizen.registration_id, "Ảnh mặt sau CCCD bị mờ")
     assert rejected.status == 200
@@ -117,8 +111,7 @@ def test_staff_never_see_or_decide_another_offices_registration(client):
 
 def test_approval_requires_the_id_document_check(client):
     citizen = submitted(client)
-    staff = Staff.create(client)
-    staff.login()
+    staff = Staff.signed_in(client)
     from tests.support.api import call
 
     reply = call(client, "POST", f"/v1/admin/registrations/{citizen.registration_id}/approve",
@@ -133,8 +126,7 @@ def test_queue_is_oldest_first_with_deadlines_and_paginates(client):
     people = []
     for index in range(3):
         people.append(submitted(client, social_insurance_number=f"01234567{index}0", phone=f"09012345{index}0"))
-    staff = Staff.create(client)
-    staff.login()
+    staff = Staff.signed_in(client)
     from tests.support.api import call
 
     page = call(client, "GET", "/v1/admin/registrations?status=AWAITING_VERIFICATION&limit=2", headers=staff.auth)

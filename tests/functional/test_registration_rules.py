@@ -125,11 +125,8 @@ def test_one_live_registration_per_number(client):
 
 
 def test_a_rejected_registration_frees_the_number_for_a_new_one(client):
-    first = Citizen(client).registered()
-    first.submit()
-    deliver_tokens()
-    staff = Staff.create(client)
-    staff.login()
+    first = Citizen(client).submitted()
+    staff = Staff.signed_in(client)
     staff.reject(first.registration_id)
 
     second = Citizen(client).registered()
@@ -143,11 +140,8 @@ def test_a_rejected_registration_frees_the_number_for_a_new_one(client):
 
 
 def test_a_number_with_an_account_cannot_register_again(client):
-    citizen = Citizen(client).registered()
-    citizen.submit()
-    deliver_tokens()
-    staff = Staff.create(client)
-    staff.login()
+    citizen = Citizen(client).submitted()
+    staff = Staff.signed_in(client)
     staff.approve(citizen.registration_id)
     again = Citizen(client).create()
     assert again.status == 409 and again.body["error"]["code"] == "ACCOUNT_EXISTS"

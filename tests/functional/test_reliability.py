@@ -30,11 +30,8 @@ def test_submit_whose_sms_fails_is_finished_by_the_retry(client):
 
 
 def test_approval_whose_sms_fails_sends_a_fresh_password_on_retry(client):
-    citizen = Citizen(client).registered()
-    citizen.submit()
-    deliver_tokens()
-    staff = Staff.create(client)
-    staff.login()
+    citizen = Citizen(client).submitted()
+    staff = Staff.signed_in(client)
     with failing("sns", "Publish"):
         first = staff.approve(citizen.registration_id, {"Idempotency-Key": "approve-sms-fails"})
     assert first.status == 503
@@ -86,11 +83,8 @@ def test_no_personal_data_or_secret_reaches_the_logs(client, caplog, capsys):
     # What production emits: INFO from every library, and everything our own logger says.
     caplog.set_level(logging.INFO)
     caplog.set_level(logging.DEBUG, logger="vssid")
-    citizen = Citizen(client).registered()
-    citizen.submit()
-    deliver_tokens()
-    staff = Staff.create(client)
-    staff.login()
+    citizen = Citizen(client).submitted()
+    staff = Staff.signed_in(client)
     staff.approve(citizen.registration_id)
     password = re.search(r"Mat khau khoi tao: (\S+)", citizen.sms()[-1]).group(1)
     logs = caplog.text + capsys.readouterr().out

@@ -57,9 +57,19 @@ class Citizen:
     def sms(self) -> list[str]:
         return [m["body"] for m in messages_for(self.form["phone"]) if m["channel"] == "sms"]
 
-    def registered(self) -> Citizen:
-        assert self.create().status == 201
+    def registered(self, **form: Any) -> Citizen:
+        """Form 01 created and the three images uploaded."""
+        assert self.create(**form).status == 201
         self.upload_all()
+        return self
+
+    def submitted(self, **form: Any) -> Citizen:
+        """Registered, submitted, and its workflow's first token recorded: waiting for staff."""
+        from tests.support.workflow import deliver_tokens
+
+        self.registered(**form)
+        assert self.submit().status == 200
+        assert deliver_tokens() == ["recorded"]
         return self
 
 
@@ -79,6 +89,12 @@ class Staff:
         username = username or f"canbo.{office_code.lower()}"
         create_staff(username, "Cán bộ kiểm thử", office_code, STAFF_PASSWORD, secret)
         return cls(client, username, office_code, secret)
+
+    @classmethod
+    def signed_in(cls, client: Any, office_code: str = "HN-HK", username: str | None = None) -> Staff:
+        staff = cls.create(client, office_code, username)
+        assert staff.login().status == 200
+        return staff
 
     def login(self) -> Reply:
         from chalicelib import clock
