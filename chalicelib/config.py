@@ -48,6 +48,20 @@ class Settings:
     sms_sender_id: str
     email_sender: str
     local_captcha_answer: str | None
+    # Citizen sign-in (issue 3)
+    session_idle_seconds: int
+    session_max_seconds: int
+    login_max_failures: int
+    lockout_seconds: int
+    password_max_age_days: int
+    captcha_seconds: int
+    otp_seconds: int
+    otp_resend_seconds: int
+    otp_max_wrong: int
+    otp_sends_per_hour: int
+    sms_per_account_per_day: int
+    sms_per_phone_per_day: int
+    otp_autofill_domain: str
 
     @property
     def deadline_is_overridden(self) -> bool:
@@ -93,4 +107,17 @@ def get_settings() -> Settings:
         sms_sender_id=os.environ.get("VSSID_SMS_SENDER_ID", "BHXHVN"),
         email_sender=os.environ.get("VSSID_EMAIL_SENDER", "no-reply@vssid.example.vn"),
         local_captcha_answer=captcha_answer,
+        session_idle_seconds=_int("VSSID_SESSION_IDLE_SECONDS", 30 * 60),
+        session_max_seconds=_int("VSSID_SESSION_MAX_SECONDS", 12 * 3600),
+        login_max_failures=_int("VSSID_LOGIN_MAX_FAILURES", 5),
+        lockout_seconds=_int("VSSID_LOCKOUT_SECONDS", 15 * 60),
+        password_max_age_days=_int("VSSID_PASSWORD_MAX_AGE_DAYS", 180),
+        captcha_seconds=_int("VSSID_CAPTCHA_SECONDS", 300),
+        otp_seconds=_int("VSSID_OTP_SECONDS", 300),
+        otp_resend_seconds=_int("VSSID_OTP_RESEND_SECONDS", 60),
+        otp_max_wrong=_int("VSSID_OTP_MAX_WRONG", 5),
+        otp_sends_per_hour=_int("VSSID_OTP_SENDS_PER_HOUR", 5),
+        sms_per_account_per_day=_int("VSSID_SMS_PER_ACCOUNT_PER_DAY", 10),
+        sms_per_phone_per_day=_int("VSSID_SMS_PER_PHONE_PER_DAY", 10),
+        otp_autofill_domain=os.environ.get("VSSID_OTP_DOMAIN", "vssid.baohiemxahoi.gov.vn"),
     )

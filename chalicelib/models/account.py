@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
 from chalicelib.models.base import region, table_name
@@ -32,4 +32,11 @@ class Account(Model):
     initial_password_delivered = BooleanAttribute(default=False)
     created_at = UnicodeAttribute()
     created_by = UnicodeAttribute()
+    # Sign-in state (issue 3)
+    initial_password_used = BooleanAttribute(default=False)
+    initial_password_hash = UnicodeAttribute(null=True)  # kept so a new password cannot repeat it
+    failed_logins = NumberAttribute(default=0)
+    locked_until_epoch = NumberAttribute(default=0)
+    device_id = UnicodeAttribute(null=True)  # the one device that holds the account
+    device_name = UnicodeAttribute(null=True)
     version = VersionAttribute()
