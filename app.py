@@ -16,7 +16,7 @@ from chalicelib.errors import (
     NotFoundError,
     PayloadTooLargeError,
 )
-from chalicelib.handlers import admin, meta, reference, registrations
+from chalicelib.handlers import admin, citizen_auth, me, meta, reference, registrations
 from chalicelib.http import error_response
 from chalicelib.observability import logger
 
@@ -24,7 +24,7 @@ app = Chalice(app_name="vssid-backend")
 app.api.binary_types.append("application/pdf")
 get_settings()  # fail at start, not on the first request, if the environment is wrong
 
-for blueprint in (reference.bp, registrations.bp, admin.bp, meta.bp):
+for blueprint in (reference.bp, registrations.bp, admin.bp, citizen_auth.bp, me.bp, meta.bp):
     app.register_blueprint(blueprint)
 
 if os.environ.get("VSSID_LOCAL_MODE") == "1":

@@ -170,3 +170,82 @@ class InternalError(AppError):
     status, code = 500, "INTERNAL_ERROR"
     message = "Something went wrong on our side; it has been logged."
     message_vi = "Đã xảy ra lỗi phía hệ thống; lỗi đã được ghi nhận."
+
+
+# Citizen sign-in (issue 3)
+class CaptchaInvalidError(AppError):
+    status, code = 400, "CAPTCHA_INVALID"
+    message = "The captcha answer is wrong or has expired; get a new captcha."
+    message_vi = "Mã kiểm tra không đúng hoặc đã hết hạn; vui lòng lấy mã mới."
+
+
+class AccountLockedError(AppError):
+    status, code = 423, "ACCOUNT_LOCKED"
+    message = "Too many failed sign-ins; the account is locked for a while."
+    message_vi = "Đăng nhập sai quá nhiều lần; tài khoản tạm thời bị khóa."
+
+
+class InitialPasswordExpiredError(AppError):
+    status, code = 401, "INITIAL_PASSWORD_EXPIRED"
+    message = "The initial password has expired or was already used; reset it with a code sent by SMS."
+    message_vi = "Mật khẩu khởi tạo đã hết hạn hoặc đã được dùng; vui lòng đặt lại bằng mã gửi qua SMS."
+
+
+class DeviceConflictError(ConflictError):
+    code = "DEVICE_CONFLICT"
+    message = "The account is in use on another device; confirm with a code sent by SMS to move it here."
+    message_vi = (
+        "Tài khoản đang được dùng trên thiết bị khác; xác nhận bằng mã gửi qua SMS để chuyển sang thiết bị này."
+    )
+
+
+class SessionReplacedError(AppError):
+    status, code = 401, "SESSION_REPLACED"
+    message = "The account was signed in on another device."
+    message_vi = "Tài khoản đã được đăng nhập trên thiết bị khác."
+
+
+class PasswordChangeRequiredError(AppError):
+    status, code = 403, "PASSWORD_CHANGE_REQUIRED"
+    message = "Change your password to continue."
+    message_vi = "Vui lòng đổi mật khẩu để tiếp tục."
+
+
+class ChallengeNotFoundError(NotFoundError):
+    code = "CHALLENGE_NOT_FOUND"
+    message = "This confirmation has ended; sign in again."
+    message_vi = "Phiên xác nhận đã kết thúc; vui lòng đăng nhập lại."
+
+
+class OtpInvalidError(AppError):
+    status, code = 400, "OTP_INVALID"
+    message = "The code is wrong or has expired."
+    message_vi = "Mã xác thực không đúng hoặc đã hết hạn."
+
+
+class OtpTriesExceededError(AppError):
+    status, code = 429, "OTP_TRIES_EXCEEDED"
+    message = "Too many wrong codes; start again."
+    message_vi = "Nhập sai mã quá nhiều lần; vui lòng thực hiện lại từ đầu."
+
+
+class TooManyRequestsError(AppError):
+    status, code = 429, "TOO_MANY_REQUESTS"
+    message = "Too many requests; try again later."
+    message_vi = "Quá nhiều yêu cầu; vui lòng thử lại sau."
+
+    def __init__(self, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.headers.setdefault("Retry-After", str(max(int(retry_after), 1)))
+
+
+class SmsLimitError(TooManyRequestsError):
+    code = "SMS_LIMIT_REACHED"
+    message = "Too many text messages for this account or phone number; try again later."
+    message_vi = "Đã gửi quá nhiều tin nhắn cho tài khoản hoặc số điện thoại này; vui lòng thử lại sau."
+
+
+class ResendTooSoonError(TooManyRequestsError):
+    code = "OTP_RESEND_TOO_SOON"
+    message = "A code was sent moments ago; wait before asking for another."
+    message_vi = "Mã vừa được gửi; vui lòng chờ trước khi yêu cầu mã mới."

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: make chalicelib and infra importable
 # Chalice names the generated functions after the Python functions: the API and the token consumer;
 # each runs under its own role from resources.json (SNS SMS "publish to a phone" has no narrower ARN).
 FUNCTIONS = {"APIHandler": "ApiFunctionRole", "RecordWorkflowToken": "TokenConsumerRole"}
@@ -40,6 +41,9 @@ def merge_template(stage: str) -> dict[str, Any]:
         if "vssid:env" in metadata:
             environment[metadata["vssid:env"]] = {"Ref": logical_id}
     resources["RegistrationTokenQueue"]["Properties"]["QueueName"] = token_queue_name(stage)
+    from infra.gateway_responses import cloudformation_resources
+
+    resources.update(cloudformation_resources())
     for function, role in FUNCTIONS.items():
         properties = resources.setdefault(function, {}).setdefault("Properties", {})
         properties["Environment"] = {"Variables": environment}

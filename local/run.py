@@ -77,9 +77,11 @@ def main() -> int:
 
     from moto.server import ThreadedMotoServer
 
+    from infra.gateway_responses import mirror_in_chalice_local
     from local.moto_atomic import make_dynamodb_writes_atomic
 
     make_dynamodb_writes_atomic()
+    mirror_in_chalice_local()
 
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()

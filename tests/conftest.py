@@ -25,6 +25,10 @@ import pytest  # noqa: E402
 from local.moto_atomic import make_dynamodb_writes_atomic  # noqa: E402
 
 make_dynamodb_writes_atomic()
+
+from infra.gateway_responses import mirror_in_chalice_local  # noqa: E402
+
+mirror_in_chalice_local()
 logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 logging.getLogger("botocore").setLevel(logging.WARNING)
 

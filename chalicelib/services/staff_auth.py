@@ -11,7 +11,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib import clock
 from chalicelib.config import get_settings
 from chalicelib.domain.credentials import hash_password, new_token, token_digest, verify_password
-from chalicelib.errors import AppError, InvalidCredentialsError, UnauthorizedError, ValidationFailedError
+from chalicelib.errors import AccountLockedError, InvalidCredentialsError, UnauthorizedError, ValidationFailedError
 from chalicelib.models.base import condition_failed
 from chalicelib.models.staff import StaffMember, StaffSession
 from chalicelib.observability import logger
@@ -21,12 +21,6 @@ MAX_FAILURES = 5
 LOCK_SECONDS = 15 * 60
 # Verifying against a real hash even for an unknown username keeps both answers equally slow.
 _DUMMY_HASH: list[str] = []
-
-
-class StaffLockedError(AppError):
-    status, code = 423, "ACCOUNT_LOCKED"
-    message = "Too many failed sign-ins; try again later."
-    message_vi = "Đăng nhập sai quá nhiều lần; vui lòng thử lại sau."
 
 
 @dataclass(frozen=True)
@@ -62,7 +56,7 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
         raise InvalidCredentialsError() from None
     if staff.locked_until_epoch > now.timestamp():
         retry = int(staff.locked_until_epoch - now.timestamp()) + 1
-        raise StaffLockedError(headers={"Retry-After": str(retry)})
+        raise AccountLockedError(headers={"Retry-After": str(retry)})
     totp = pyotp.TOTP(staff.totp_secret)
     password_ok = verify_password(staff.password_hash, password)
     step = _matching_step(totp, code, now.timestamp())

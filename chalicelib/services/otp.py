@@ -1,0 +1,118 @@
+"""One-time codes by SMS (mã OTP): to move the account to a new device, or to reset the password.
+
+A code has 6 digits (pyotp), lives 5 minutes, works once, is stored only as a hash, and allows 5 wrong
+tries; a new code needs 60 seconds since the last and at most 5 codes an hour go to one account, on
+top of the daily SMS limits. The SMS ends in the origin-bound format (`@domain #code`) that iOS and
+Android keyboards offer to fill in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from datetime import timedelta
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib import clock
+from chalicelib.aws import notifier
+from chalicelib.config import get_settings
+from chalicelib.errors import (
+    ChallengeNotFoundError,
+    OtpInvalidError,
+    OtpTriesExceededError,
+    ResendTooSoonError,
+    ServiceUnavailableError,
+)
+from chalicelib.models.account import Account
+from chalicelib.models.base import condition_failed
+from chalicelib.models.sign_in import OtpChallenge
+from chalicelib.services import sms_budget
+
+CHALLENGE_SECONDS = 15 * 60
+
+
+def _digest(challenge_id: str, code: str) -> str:
+    return hashlib.sha256(f"{challenge_id}:{code}".encode()).hexdigest()
+
+
+def create(purpose: str, username: str, device_id: str | None = None, device_name: str | None = None) -> str:
+    challenge_id = uuid.uuid4().hex
+    expires = clock.now() + timedelta(seconds=CHALLENGE_SECONDS)
+    OtpChallenge(challenge_id, purpose=purpose, username=username, device_id=device_id, device_name=device_name,
+                 expires_at_epoch=int(expires.timestamp())).save()
+    return challenge_id
+
+
+def load(challenge_id: str, purpose: str) -> OtpChallenge:
+    try:
+        challenge = OtpChallenge.get(challenge_id, consistent_read=True)
+    except OtpChallenge.DoesNotExist:
+        raise ChallengeNotFoundError() from None
+    if challenge.purpose != purpose or challenge.used or challenge.expires_at_epoch <= clock.now().timestamp():
+        raise ChallengeNotFoundError()
+    return challenge
+
+
+def sms_text(code: str, purpose: str) -> str:
+    what = "dang nhap tren thiet bi moi" if purpose == "DEVICE" else "dat lai mat khau"
+    domain = get_settings().otp_autofill_domain
+    return (f"BHXH VN: Ma xac thuc {what} la {code}, hieu luc 5 phut. Khong cung cap ma nay cho ai.\n\n"
+            f"@{domain} #{code}")
+
+
+def send(challenge: OtpChallenge, account: Account | None) -> dict[str, object]:
+    """Send a fresh code; an unknown account (a reset for a number that has none) sends nothing but
+    answers the same, so the endpoint does not reveal which numbers have accounts."""
+    import pyotp
+
+    settings = get_settings()
+    now = int(clock.now().timestamp())
+    wait = challenge.last_sent_epoch + settings.otp_resend_seconds - now
+    if wait > 0:
+        raise ResendTooSoonError(retry_after=wait)
+    if account is not None:
+        sms_budget.spend(account.username, account.phone, hourly=("otp", settings.otp_sends_per_hour))
+    code = pyotp.TOTP(pyotp.random_base32(), digits=6).now()
+    try:
+        challenge.update(
+            actions=[OtpChallenge.otp_digest.set(_digest(challenge.challenge_id, code)),
+                     OtpChallenge.otp_expires_epoch.set(now + settings.otp_seconds),
+                     OtpChallenge.wrong_tries.set(0), OtpChallenge.sends.add(1),
+                     OtpChallenge.last_sent_epoch.set(now)],
+            condition=(OtpChallenge.last_sent_epoch == challenge.last_sent_epoch) & (OtpChallenge.used == False),  # noqa: E712
+        )
+    except UpdateError as exc:
+        if condition_failed(exc):
+            raise ResendTooSoonError(retry_after=settings.otp_resend_seconds) from None
+        raise
+    if account is not None:
+        try:
+            notifier.send_sms(account.phone, sms_text(code, challenge.purpose))
+        except notifier.NotificationError:
+            raise ServiceUnavailableError() from None
+    return {"challenge_id": challenge.challenge_id, "expires_in": settings.otp_seconds,
+            "resend_after": settings.otp_resend_seconds}
+
+
+def verify(challenge: OtpChallenge, code: object) -> None:
+    """Spend the challenge if `code` is right; count a wrong try otherwise."""
+    settings = get_settings()
+    now = clock.now().timestamp()
+    if challenge.wrong_tries >= settings.otp_max_wrong:
+        raise OtpTriesExceededError()
+    if not challenge.otp_digest or challenge.otp_expires_epoch <= now or not isinstance(code, str):
+        raise OtpInvalidError()
+    if not hmac.compare_digest(_digest(challenge.challenge_id, code.strip()), challenge.otp_digest):
+        challenge.update(actions=[OtpChallenge.wrong_tries.add(1)])
+        if challenge.wrong_tries >= settings.otp_max_wrong:
+            raise OtpTriesExceededError()
+        raise OtpInvalidError(extra={"tries_left": settings.otp_max_wrong - challenge.wrong_tries})
+    try:
+        challenge.update(actions=[OtpChallenge.used.set(True)],
+                         condition=(OtpChallenge.used == False) & (OtpChallenge.otp_digest == challenge.otp_digest))  # noqa: E712
+    except UpdateError as exc:
+        if condition_failed(exc):
+            raise OtpInvalidError() from None  # used a moment ago by a concurrent request
+        raise

@@ -1,0 +1,230 @@
+"""Citizen sign-in (đăng nhập VssID): password + captcha, lockout, first-login change, one device.
+
+Wrong password and unknown number give the same answer after the same work (a real Argon2id
+verification either way). The initial password works once and for 7 days; after it is used, or when
+the password is older than 180 days, the account must change it before any /v1/me call.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.aws import notifier
+from chalicelib.config import get_settings
+from chalicelib.domain import credentials
+from chalicelib.domain.password_policy import normalise_password, password_problem
+from chalicelib.errors import (
+    AccountLockedError,
+    DeviceConflictError,
+    InitialPasswordExpiredError,
+    InvalidCredentialsError,
+    OtpInvalidError,
+    ValidationFailedError,
+)
+from chalicelib.models.account import Account
+from chalicelib.observability import logger, metrics
+from chalicelib.services import captchas, otp, sessions
+from chalicelib.services.timestamps import parse, stored
+
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY:
+        _DUMMY.append(credentials.hash_password("not-a-real-password"))
+    return _DUMMY[0]
+
+
+def _text(body: dict[str, Any], name: str, max_len: int = 256) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value.strip() or len(value) > max_len:
+        raise ValidationFailedError(fields={name: "is required"}, extra={"fields_vi": {name: "bắt buộc nhập"}})
+    return value
+
+
+def password_change_required(account: Account) -> bool:
+    if account.password_change_required:
+        return True
+    age = clock.now() - parse(account.password_set_at)
+    return age > timedelta(days=get_settings().password_max_age_days)
+
+
+def _metric(name: str) -> None:
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+
+def _record_failure(account: Account) -> None:
+    settings = get_settings()
+    now = int(clock.now().timestamp())
+    account.update(actions=[Account.failed_logins.add(1)], add_version_condition=False)
+    if account.failed_logins >= settings.login_max_failures:
+        until = now + settings.lockout_seconds
+        account.update(actions=[Account.failed_logins.set(0), Account.locked_until_epoch.set(until)],
+                       add_version_condition=False)
+        _metric("AccountLocked")
+        raise _locked(until)
+
+
+def _locked(until_epoch: int) -> AccountLockedError:
+    now = clock.now().timestamp()
+    until = clock.iso(clock.datetime.fromtimestamp(until_epoch, clock.timezone.utc))
+    return AccountLockedError(headers={"Retry-After": str(max(int(until_epoch - now), 1))},
+                              extra={"locked_until": until})
+
+
+def login(body: dict[str, Any]) -> dict[str, Any]:
+    username = _text(body, "username", 32)
+    password = _text(body, "password", 1024)
+    device_id = _text(body, "device_id", 128)
+    device_name = body.get("device_name") if isinstance(body.get("device_name"), str) else None
+    captchas.spend(body.get("captcha_id"), body.get("captcha_answer"))
+    password = normalise_password(password)
+    try:
+        account = Account.get(username, consistent_read=True) if username.isdigit() and len(username) == 10 else None
+    except Account.DoesNotExist:
+        account = None
+    if account is None:
+        credentials.verify_password(_dummy_hash(), password)
+        _metric("LoginFailed")
+        raise InvalidCredentialsError()
+    now = clock.now()
+    if account.locked_until_epoch > now.timestamp():
+        raise _locked(account.locked_until_epoch)
+    if not credentials.verify_password(account.password_hash, password):
+        _metric("LoginFailed")
+        _record_failure(account)
+        raise InvalidCredentialsError()
+    on_initial = account.password_change_required and account.initial_password_expires_at is not None
+    if on_initial and (account.initial_password_used or parse(account.initial_password_expires_at) <= now):
+        raise InitialPasswordExpiredError()
+    actions = [Account.failed_logins.set(0)]
+    if credentials.password_hasher().check_needs_rehash(account.password_hash):
+        actions.append(Account.password_hash.set(credentials.hash_password(password)))
+    if on_initial:
+        actions += [Account.initial_password_used.set(True), Account.initial_password_hash.set(account.password_hash)]
+    if account.device_id is None:
+        actions += [Account.device_id.set(device_id), Account.device_name.set(device_name)]
+    account.update(actions=actions, add_version_condition=False)
+    if account.device_id != device_id:
+        challenge_id = otp.create("DEVICE", account.username, device_id, device_name)
+        raise DeviceConflictError(extra={"challenge_id": challenge_id})
+    _metric("LoginSucceeded")
+    token, expires_at = sessions.start(account.username, device_id)
+    logger.info("citizen signed in")
+    return {"access_token": token, "expires_at": expires_at,
+            "password_change_required": password_change_required(account)}
+
+
+def send_device_code(challenge_id: str) -> dict[str, object]:
+    challenge = otp.load(challenge_id, "DEVICE")
+    return otp.send(challenge, Account.get(challenge.username))
+
+
+def verify_device(challenge_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The code proves the registered phone: the account moves here, the old device is signed out."""
+    challenge = otp.load(challenge_id, "DEVICE")
+    otp.verify(challenge, body.get("otp"))
+    account = Account.get(challenge.username, consistent_read=True)
+    account.update(actions=[Account.device_id.set(challenge.device_id),
+                            Account.device_name.set(challenge.device_name)], add_version_condition=False)
+    sessions.end_all(account.username, replace=True)
+    token, expires_at = sessions.start(account.username, challenge.device_id or "")
+    name = (challenge.device_name or "thiet bi moi")[:40]
+    from chalicelib.domain.messages import unaccented
+
+    try:
+        notifier.send_sms(account.phone, unaccented(
+            f"BHXH VN: Tai khoan VssID cua ban vua dang nhap tren {name} luc "
+            f"{clock.now().astimezone(clock.VIETNAM_TZ).strftime('%H:%M %d/%m/%Y')}. "
+            "Neu khong phai ban, hay doi mat khau ngay."))
+    except notifier.NotificationError:
+        logger.warning("new-device notice SMS failed")  # the move itself stands; the notice is a courtesy
+    _metric("DeviceMoved")
+    return {"access_token": token, "expires_at": expires_at,
+            "password_change_required": password_change_required(account)}
+
+
+def _set_password(account: Account, new_password: str) -> None:
+    now = clock.now()
+    account.update(actions=[
+        Account.password_hash.set(credentials.hash_password(new_password)),
+        Account.password_set_at.set(stored(now)),
+        Account.password_change_required.set(False),
+        Account.initial_password_expires_at.remove(),
+        Account.failed_logins.set(0),
+        Account.locked_until_epoch.set(0),
+    ], add_version_condition=False)
+
+
+def _check_new_password(account: Account, new_password: str) -> None:
+    problem = password_problem(new_password, username=account.username, current_hash=account.password_hash,
+                               initial_hash=account.initial_password_hash)
+    if problem:
+        raise ValidationFailedError(fields={"new_password": problem[0]},
+                                    extra={"fields_vi": {"new_password": problem[1]}})
+
+
+def change_password(username: str, body: dict[str, Any]) -> None:
+    current = normalise_password(_text(body, "current_password", 1024))
+    new_password = body.get("new_password")
+    if not isinstance(new_password, str):
+        raise ValidationFailedError(fields={"new_password": "is required"},
+                                    extra={"fields_vi": {"new_password": "bắt buộc nhập"}})
+    new_password = normalise_password(new_password)
+    account = Account.get(username, consistent_read=True)
+    if not credentials.verify_password(account.password_hash, current):
+        raise InvalidCredentialsError()
+    _check_new_password(account, new_password)
+    _set_password(account, new_password)
+    logger.info("citizen password changed")
+
+
+def start_reset(body: dict[str, Any]) -> dict[str, Any]:
+    """Forgot password, or an initial password that expired: a code to the registered phone."""
+    username = _text(body, "username", 32)
+    captchas.spend(body.get("captcha_id"), body.get("captcha_answer"))
+    try:
+        account = Account.get(username, consistent_read=True) if username.isdigit() and len(username) == 10 else None
+    except Account.DoesNotExist:
+        account = None
+    reset_id = otp.create("RESET", username)
+    sent = otp.send(otp.load(reset_id, "RESET"), account)
+    return {"reset_id": reset_id, "expires_in": sent["expires_in"], "resend_after": sent["resend_after"]}
+
+
+def resend_reset(reset_id: str) -> dict[str, object]:
+    challenge = otp.load(reset_id, "RESET")
+    try:
+        account = Account.get(challenge.username)
+    except Account.DoesNotExist:
+        account = None
+    return otp.send(challenge, account)
+
+
+def confirm_reset(reset_id: str, body: dict[str, Any]) -> None:
+    challenge = otp.load(reset_id, "RESET")
+    new_password = body.get("new_password")
+    if not isinstance(new_password, str):
+        raise ValidationFailedError(fields={"new_password": "is required"},
+                                    extra={"fields_vi": {"new_password": "bắt buộc nhập"}})
+    try:
+        account = Account.get(challenge.username, consistent_read=True)
+    except Account.DoesNotExist:
+        otp.verify(challenge, body.get("otp"))  # no code was ever sent: this counts a wrong try
+        raise OtpInvalidError() from None
+    new_password = normalise_password(new_password)
+    _check_new_password(account, new_password)  # before the code is spent, so a weak choice costs no SMS
+    otp.verify(challenge, body.get("otp"))
+    _set_password(account, new_password)
+    sessions.end_all(account.username)
+    logger.info("citizen password reset")
+
+
+def logout(token_digest: str) -> None:
+    sessions.end(token_digest)
+
+
