@@ -20,9 +20,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: make chalicelib and infra importable
-# Chalice names the generated functions after the Python functions: the API and the token consumer;
-# each runs under its own role from resources.json (SNS SMS "publish to a phone" has no narrower ARN).
-FUNCTIONS = {"APIHandler": "ApiFunctionRole", "RecordWorkflowToken": "TokenConsumerRole"}
+# Chalice names the generated functions after the Python functions: the API, the token-queue consumer
+# and the citizen token authorizer; each runs under its own role from resources.json.
+FUNCTIONS = {
+    "APIHandler": "ApiFunctionRole",
+    "RecordWorkflowToken": "TokenConsumerRole",
+    "CitizenToken": "CitizenTokenAuthorizerRole",
+}
 
 
 def token_queue_name(stage: str) -> str:

@@ -111,3 +111,21 @@ def test_the_procedure_on_the_local_server(local_server):
     assert any("Mat khau khoi tao" in s for s in _wait_for(lambda: _sms(base, "+84912345678")[1:]))
     assert requests.get(registration, headers=key, timeout=10).json()["status"] == "APPROVED"
     assert len(demo["citizens"]) >= 1
+
+
+def test_a_demo_citizen_signs_in_with_the_local_captcha_answer(local_server):
+    base = local_server
+    demo = requests.get(f"{base}/_local/demo", timeout=5).json()["citizens"][0]
+    captcha = requests.get(f"{base}/v1/auth/captcha", timeout=10).json()
+    assert captcha["image_png_base64"]
+    login = requests.post(f"{base}/v1/auth/login", timeout=10, json={
+        "username": demo["username"], "password": demo["password"], "captcha_id": captcha["captcha_id"],
+        "captcha_answer": "local-captcha", "device_id": "e2e-phone", "device_name": "e2e"})
+    assert login.status_code == 200, login.text
+    me = requests.get(f"{base}/v1/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"},
+                      timeout=10)
+    assert me.status_code == 200 and me.json()["social_insurance_number"] == demo["username"]
+    refused = requests.get(f"{base}/v1/me", headers={"Authorization": "Bearer nope"}, timeout=10)
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "UNAUTHORIZED"
+    unknown = requests.get(f"{base}/v1/nothing-here", timeout=10)
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "NOT_FOUND"
