@@ -79,7 +79,7 @@ def send(challenge: OtpChallenge, account: Account | None) -> dict[str, object]:
         challenge.update(
             actions=[OtpChallenge.otp_digest.set(_digest(challenge.challenge_id, code)),
                      OtpChallenge.otp_expires_epoch.set(now + settings.otp_seconds),
-                     OtpChallenge.wrong_tries.set(0), OtpChallenge.sends.add(1),
+                     OtpChallenge.sends.add(1),  # wrong tries are per challenge: a new code does not reset them
                      OtpChallenge.last_sent_epoch.set(now)],
             condition=(OtpChallenge.last_sent_epoch == challenge.last_sent_epoch) & (OtpChallenge.used == False),  # noqa: E712
         )

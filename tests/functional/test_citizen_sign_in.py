@@ -208,6 +208,10 @@ def test_five_wrong_codes_end_the_challenge(phone, client):
     assert fifth.status == 429 and fifth.body["error"]["code"] == "OTP_TRIES_EXCEEDED"
     right = call(client, "POST", f"/v1/auth/device-challenges/{challenge}/verify", {"otp": code})
     assert right.status == 429
+    move_clock(seconds=61)  # a new code does not give the challenge new tries
+    call(client, "POST", f"/v1/auth/device-challenges/{challenge}/otp", {})
+    fresh = call(client, "POST", f"/v1/auth/device-challenges/{challenge}/verify", {"otp": last_code()})
+    assert fresh.status == 429
 
 
 def test_codes_are_resent_no_sooner_than_a_minute_and_at_most_five_an_hour(phone, client):
