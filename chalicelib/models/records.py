@@ -1,0 +1,41 @@
+"""The citizen's insurance records, owned by the agency's core systems and loaded in bulk.
+
+One table, keyed by the social-insurance number, so every read of "my records" is a Query on one
+partition: the BHYT card (`CARD`), contribution periods (`CONTRIBUTION#<scheme>#<from>#<record id>`),
+per-scheme totals (`SUMMARY#<scheme>`), benefits (`BENEFIT#<paid on>#<record id>`) and medical visits
+(`VISIT#<date>#<record id>`). Sort keys sort by time within each kind.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import MapAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from chalicelib.models.base import region, table_name
+
+
+class InsuranceRecord(Model):
+    class Meta:
+        table_name = table_name("INSURANCE_RECORDS_TABLE", "vssid-insurance-records")
+        region = region()
+
+    username = UnicodeAttribute(hash_key=True)  # the 10-digit social-insurance number
+    record_key = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()  # CARD | CONTRIBUTION | SUMMARY | BENEFIT | VISIT
+    fields = MapAttribute()  # the validated row, as the API returns it
+    source_hash = UnicodeAttribute()  # SHA-256 of the validated row: a reload of the same row changes nothing
+
+
+class AccessLogEntry(Model):
+    """Who looked at a citizen's data (nhật ký truy cập): every staff read, shown to the citizen."""
+
+    class Meta:
+        table_name = table_name("ACCESS_LOG_TABLE", "vssid-access-log")
+        region = region()
+
+    username = UnicodeAttribute(hash_key=True)
+    entry_key = UnicodeAttribute(range_key=True)  # "<UTC ISO>#<random>"
+    actor = UnicodeAttribute()
+    office_code = UnicodeAttribute(null=True)
+    what = UnicodeAttribute()
+    at = UnicodeAttribute()
