@@ -96,6 +96,9 @@ def main() -> int:
     provinces, offices = seed.load_reference_data()
     staff = seed.seed_staff()
     citizens = seed.seed_citizens()
+    from local.demo_records import load_demo_records
+
+    records = sum(report.valid for report in load_demo_records())
 
     from chalice.config import Config
     from chalice.local import create_local_server
@@ -109,7 +112,8 @@ def main() -> int:
                      daemon=True).start()
 
     print(f"moto backend   http://127.0.0.1:{moto_port}  (Step Functions execution on)")
-    print(f"seeded         {provinces} provinces, {offices} offices, {len(staff)} staff, {len(citizens)} citizens")
+    print(f"seeded         {provinces} provinces, {offices} offices, {len(staff)} staff, {len(citizens)} citizens"
+          f" with {records} insurance records")
     print("demo staff (username / password / TOTP secret), Hà Nội:")
     for member in staff:
         if member["office_code"].startswith("HN"):

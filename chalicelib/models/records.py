@@ -3,15 +3,27 @@
 One table, keyed by the social-insurance number, so every read of "my records" is a Query on one
 partition: the BHYT card (`CARD`), contribution periods (`CONTRIBUTION#<scheme>#<from>#<record id>`),
 per-scheme totals (`SUMMARY#<scheme>`), benefits (`BENEFIT#<paid on>#<record id>`) and medical visits
-(`VISIT#<date>#<record id>`). Sort keys sort by time within each kind.
+(`VISIT#<date>#<record id>`), and the person themselves (`PERSON`: name, birth date, province, ID
+number — what the public number look-up matches). Sort keys sort by time within each kind.
 """
 
 from __future__ import annotations
 
 from pynamodb.attributes import MapAttribute, UnicodeAttribute
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from chalicelib.models.base import region, table_name
+
+
+class PersonByIdNumber(GlobalSecondaryIndex["InsuranceRecord"]):
+    """Sparse: only PERSON items carry `lookup_key` (the ID number), for the public number look-up."""
+
+    class Meta:
+        index_name = "lookup-index"
+        projection = IncludeProjection(["fields"])
+
+    lookup_key = UnicodeAttribute(hash_key=True)
 
 
 class InsuranceRecord(Model):
@@ -24,6 +36,9 @@ class InsuranceRecord(Model):
     kind = UnicodeAttribute()  # CARD | CONTRIBUTION | SUMMARY | BENEFIT | VISIT
     fields = MapAttribute()  # the validated row, as the API returns it
     source_hash = UnicodeAttribute()  # SHA-256 of the validated row: a reload of the same row changes nothing
+    lookup_key = UnicodeAttribute(null=True)
+
+    by_id_number = PersonByIdNumber()
 
 
 class AccessLogEntry(Model):

@@ -61,10 +61,11 @@ class OtpChallenge(Model):
         region = region()
 
     challenge_id = UnicodeAttribute(hash_key=True)
-    purpose = UnicodeAttribute()  # DEVICE | RESET
+    purpose = UnicodeAttribute()  # DEVICE | RESET | PHONE
     username = UnicodeAttribute()
     device_id = UnicodeAttribute(null=True)
     device_name = UnicodeAttribute(null=True)
+    new_phone = UnicodeAttribute(null=True)  # PHONE: the number being confirmed, where the code goes
     otp_digest = UnicodeAttribute(null=True)
     otp_expires_epoch = NumberAttribute(default=0)
     wrong_tries = NumberAttribute(default=0)

@@ -37,11 +37,12 @@ def _digest(challenge_id: str, code: str) -> str:
     return hashlib.sha256(f"{challenge_id}:{code}".encode()).hexdigest()
 
 
-def create(purpose: str, username: str, device_id: str | None = None, device_name: str | None = None) -> str:
+def create(purpose: str, username: str, device_id: str | None = None, device_name: str | None = None,
+           new_phone: str | None = None) -> str:
     challenge_id = uuid.uuid4().hex
     expires = clock.now() + timedelta(seconds=CHALLENGE_SECONDS)
     OtpChallenge(challenge_id, purpose=purpose, username=username, device_id=device_id, device_name=device_name,
-                 expires_at_epoch=int(expires.timestamp())).save()
+                 new_phone=new_phone, expires_at_epoch=int(expires.timestamp())).save()
     return challenge_id
 
 
@@ -56,7 +57,7 @@ def load(challenge_id: str, purpose: str) -> OtpChallenge:
 
 
 def sms_text(code: str, purpose: str) -> str:
-    what = "dang nhap tren thiet bi moi" if purpose == "DEVICE" else "dat lai mat khau"
+    what = {"DEVICE": "dang nhap tren thiet bi moi", "PHONE": "doi so dien thoai"}.get(purpose, "dat lai mat khau")
     domain = get_settings().otp_autofill_domain
     return (f"BHXH VN: Ma xac thuc {what} la {code}, hieu luc 5 phut. Khong cung cap ma nay cho ai.\n\n"
             f"@{domain} #{code}")
@@ -72,8 +73,10 @@ def send(challenge: OtpChallenge, account: Account | None) -> dict[str, object]:
     wait = challenge.last_sent_epoch + settings.otp_resend_seconds - now
     if wait > 0:
         raise ResendTooSoonError(retry_after=wait)
-    if account is not None:
-        sms_budget.spend(account.username, account.phone, hourly=("otp", settings.otp_sends_per_hour))
+    # A code confirming a new number goes to that number; every other code to the registered phone.
+    to = challenge.new_phone or (account.phone if account is not None else None)
+    if account is not None and to:
+        sms_budget.spend(account.username, to, hourly=("otp", settings.otp_sends_per_hour))
     code = pyotp.TOTP(pyotp.random_base32(), digits=6).now()
     try:
         challenge.update(
@@ -87,9 +90,9 @@ def send(challenge: OtpChallenge, account: Account | None) -> dict[str, object]:
         if condition_failed(exc):
             raise ResendTooSoonError(retry_after=settings.otp_resend_seconds) from None
         raise
-    if account is not None:
+    if account is not None and to:
         try:
-            notifier.send_sms(account.phone, sms_text(code, challenge.purpose))
+            notifier.send_sms(to, sms_text(code, challenge.purpose))
         except notifier.NotificationError:
             raise ServiceUnavailableError() from None
     return {"challenge_id": challenge.challenge_id, "expires_in": settings.otp_seconds,

@@ -9,7 +9,7 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib import clock
 from chalicelib.config import get_settings
-from chalicelib.errors import SmsLimitError
+from chalicelib.errors import SmsLimitError, TooManyRequestsError
 from chalicelib.models.base import condition_failed
 from chalicelib.models.sign_in import SmsCounter
 
@@ -20,6 +20,11 @@ def _next_midnight(now: datetime) -> datetime:
 
 
 def _count_one(key: str, limit: int, reset_at: datetime) -> None:
+    count_or_refuse(key, limit, reset_at, SmsLimitError)
+
+
+def count_or_refuse(key: str, limit: int, reset_at: datetime, error: type[TooManyRequestsError]) -> None:
+    """Add one to a counter that resets at `reset_at`; refuse with `error` (429) once it is at `limit`."""
     counter = SmsCounter(key, expires_at_epoch=int(reset_at.timestamp()) + 86400)
     try:
         counter.update(
@@ -28,7 +33,7 @@ def _count_one(key: str, limit: int, reset_at: datetime) -> None:
         )
     except UpdateError as exc:
         if condition_failed(exc):
-            raise SmsLimitError(retry_after=int((reset_at - clock.now()).total_seconds())) from None
+            raise error(retry_after=int((reset_at - clock.now()).total_seconds())) from None
         raise
 
 

@@ -12,6 +12,7 @@ from chalicelib.errors import ValidationFailedError
 from chalicelib.models.audit import AuditEvent
 from chalicelib.models.registration import Registration
 from chalicelib.pagination import Page, decode_token, encode_token
+from chalicelib.services import access_log
 from chalicelib.services.decisions import load_for_staff
 from chalicelib.services.staff_auth import StaffIdentity
 from chalicelib.services.timestamps import parse
@@ -51,6 +52,8 @@ def queue(staff: StaffIdentity, status: str | None, limit: int, next_token: str 
 
 def detail(staff: StaffIdentity, registration_id: str) -> dict[str, Any]:
     r = load_for_staff(staff, registration_id)
+    access_log.record(r.social_insurance_number, staff.username, staff.office_code,
+                      f"registration {r.registration_id[:8].upper()} (Form 01, ID images)")
     images = {
         kind: document_store.presigned_download(document_key(r.registration_id, kind), IMAGE_LINK_SECONDS)
         for kind in DOCUMENT_KINDS

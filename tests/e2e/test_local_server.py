@@ -129,3 +129,17 @@ def test_a_demo_citizen_signs_in_with_the_local_captcha_answer(local_server):
     assert refused.status_code == 401 and refused.json()["error"]["code"] == "UNAUTHORIZED"
     unknown = requests.get(f"{base}/v1/nothing-here", timeout=10)
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_the_demo_citizen_sees_their_records(local_server):
+    base = local_server
+    demo = requests.get(f"{base}/_local/demo", timeout=5).json()["citizens"][1]
+    captcha = requests.get(f"{base}/v1/auth/captcha", timeout=10).json()
+    login = requests.post(f"{base}/v1/auth/login", timeout=10, json={
+        "username": demo["username"], "password": demo["password"], "captcha_id": captcha["captcha_id"],
+        "captcha_answer": "local-captcha", "device_id": "e2e-phone-2"})
+    auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    card = requests.get(f"{base}/v1/me/health-card", headers=auth, timeout=10).json()
+    assert card["card_number"].endswith(demo["username"])
+    contributions = requests.get(f"{base}/v1/me/contributions?scheme=BHXH", headers=auth, timeout=10).json()
+    assert contributions["items"] and contributions["totals"][0]["total_months"] > 0

@@ -1,0 +1,103 @@
+"""Load the agency's record files (BHYT cards, contributions, benefits, medical visits) into DynamoDB.
+
+    python -m cli.load_records --kind contribution contribution-2026-11.csv [more.csv ...]
+    python -m cli.load_records data/demo/records/*.jsonl        # the kind from each file name
+
+Files are CSV (UTF-8, a header row naming the columns) or JSON Lines (one object per line). Without
+--kind, a file's name without extension must be one of health_card, contribution, benefit,
+medical_visit. Every row is validated before anything of its file is written; bad rows are listed with
+their row number (1 = the first data row) and reasons, and never stored; the good rows are loaded.
+Loading the same file again changes nothing. `--json` prints the reports as JSON instead of text.
+
+Exit status: 0 every row loaded or already there; 1 some rows were rejected (the others are loaded);
+2 usage errors (unknown kind, missing file, not .csv/.jsonl: then nothing is loaded) or a file that
+cannot be read (not UTF-8, broken CSV: nothing of that file is loaded; the files before it are);
+3 DynamoDB could not be reached or refused a request (the file may be partly loaded: run it again).
+
+It uses the same AWS settings as the app: the usual AWS_* variables and the table name variables of the
+deployed stage (INSURANCE_RECORDS_TABLE), or, against `make run`'s moto server:
+
+    AWS_ENDPOINT_URL=http://127.0.0.1:5055 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\
+    AWS_DEFAULT_REGION=ap-southeast-1 .venv/bin/python -m cli.load_records data/demo/records/*.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from chalicelib.domain.record_rows import KINDS
+
+SHOWN_REJECTIONS = 20
+SUFFIXES = (".csv", ".jsonl")
+
+
+def _plan(files: list[str], kind: str | None) -> list[tuple[Path, str]] | str:
+    """Each file with its kind, or the usage problem found before anything is loaded."""
+    plan = []
+    for name in files:
+        path = Path(name)
+        if path.suffix.lower() not in SUFFIXES:
+            return f"{name}: expected a .csv or .jsonl file"
+        if not path.is_file():
+            return f"{name}: no such file"
+        file_kind = kind or (path.stem if path.stem in KINDS else None)
+        if file_kind is None:
+            return f"{name}: give --kind, or name the file after its kind ({', '.join(KINDS)})"
+        plan.append((path, file_kind))
+    return plan
+
+
+def _print_text(path: Path, report: dict) -> None:
+    print(f"{path} ({report['kind']}): read {report['read']}, valid {report['valid']}, created {report['created']}, "
+          f"updated {report['updated']}, unchanged {report['unchanged']}, rejected {len(report['rejected'])}")
+    for rejected in report["rejected"][:SHOWN_REJECTIONS]:
+        reasons = "; ".join(f"{name}: {reason}" for name, reason in rejected["fields"].items())
+        print(f"  row {rejected['row_number']}: {reasons}")
+    hidden = len(report["rejected"]) - SHOWN_REJECTIONS
+    if hidden > 0:
+        print(f"  … and {hidden} more rejected rows (--json lists them all)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cli.load_records", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kind", choices=KINDS, help="the record kind of every file (else from each file name)")
+    parser.add_argument("--json", action="store_true", help="print the reports as JSON")
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".csv or .jsonl files")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage
+        return exc.code if isinstance(exc.code, int) else 2
+    plan = _plan(args.files, args.kind)
+    if isinstance(plan, str):
+        print(plan, file=sys.stderr)
+        return 2
+
+    from botocore.exceptions import BotoCoreError
+    from pynamodb.exceptions import PynamoDBException
+
+    from chalicelib.services.record_loader import load_rows, read_file
+
+    reports = []
+    for path, kind in plan:
+        try:
+            report = load_rows(kind, read_file(path)).as_dict()
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            print(f"{path}: cannot be read ({type(exc).__name__}: {exc}); nothing of it was loaded", file=sys.stderr)
+            return 2
+        except (PynamoDBException, BotoCoreError) as exc:
+            print(f"{path}: DynamoDB failed ({type(exc).__name__}); run the load again", file=sys.stderr)
+            return 3
+        reports.append({"file": str(path), **report})
+        if not args.json:
+            _print_text(path, report)
+    if args.json:
+        print(json.dumps(reports, ensure_ascii=False, indent=2))
+    return 1 if any(report["rejected"] for report in reports) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
