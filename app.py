@@ -16,7 +16,18 @@ from chalicelib.errors import (
     NotFoundError,
     PayloadTooLargeError,
 )
-from chalicelib.handlers import admin, citizen_auth, me, meta, reference, registrations
+from chalicelib.handlers import (
+    admin,
+    admin_feedback,
+    citizen_auth,
+    lookup,
+    me,
+    meta,
+    public_directory,
+    reference,
+    registrations,
+    support,
+)
 from chalicelib.http import error_response
 from chalicelib.observability import logger
 
@@ -24,7 +35,8 @@ app = Chalice(app_name="vssid-backend")
 app.api.binary_types.append("application/pdf")
 get_settings()  # fail at start, not on the first request, if the environment is wrong
 
-for blueprint in (reference.bp, registrations.bp, admin.bp, citizen_auth.bp, me.bp, meta.bp):
+for blueprint in (reference.bp, registrations.bp, admin.bp, citizen_auth.bp, me.bp, lookup.bp, public_directory.bp,
+                  support.bp, admin_feedback.bp, meta.bp):
     app.register_blueprint(blueprint)
 
 if os.environ.get("VSSID_LOCAL_MODE") == "1":

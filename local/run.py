@@ -94,6 +94,9 @@ def main() -> int:
     from local import seed
 
     provinces, offices = seed.load_reference_data()
+    from chalicelib.services.directory_loader import load_reference_directory
+
+    directory = load_reference_directory(seed.DATA)  # offices' search and geo index, clinics, employers, news…
     staff = seed.seed_staff()
     citizens = seed.seed_citizens()
     from local.demo_records import load_demo_records
@@ -113,7 +116,8 @@ def main() -> int:
 
     print(f"moto backend   http://127.0.0.1:{moto_port}  (Step Functions execution on)")
     print(f"seeded         {provinces} provinces, {offices} offices, {len(staff)} staff, {len(citizens)} citizens"
-          f" with {records} insurance records")
+          f" with {records} insurance records; directory: "
+          + ", ".join(f"{report.valid} {name.lower()}" for name, report in directory.items()))
     print("demo staff (username / password / TOTP secret), Hà Nội:")
     for member in staff:
         if member["office_code"].startswith("HN"):

@@ -42,7 +42,9 @@ def staff_username(office_code: str) -> str:
 def seed_staff(offices: list[str] | None = None) -> list[dict[str, Any]]:
     import pyotp
 
-    codes = offices or [o["office_code"] for o in json.loads((DATA / "offices.json").read_text(encoding="utf-8"))]
+    # "VSS" is the national feedback queue (feedback that names no office or province).
+    codes = offices or [o["office_code"] for o in json.loads((DATA / "offices.json").read_text(encoding="utf-8"))] + [
+        "VSS"]
     created = []
     for code in codes:
         secret = pyotp.random_base32()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
+from chalicelib.handlers.public_directory import search_offices_route_body
 from chalicelib.http import api_route, json_response
 from chalicelib.pagination import parse_limit
 from chalicelib.services import reference
@@ -23,5 +24,8 @@ def list_provinces() -> Response:
 
 @api_route(bp, "/v1/offices", methods=["GET"])
 def list_offices() -> Response:
+    params = bp.current_request.query_params or {}
+    if params.get("q"):  # name search, diacritic-insensitive, on the search-term index
+        return json_response(search_offices_route_body(params))
     page = reference.list_offices(_query("province_code") or "", parse_limit(_query("limit")), _query("next_token"))
     return json_response(page.as_api())

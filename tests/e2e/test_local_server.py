@@ -143,3 +143,18 @@ def test_the_demo_citizen_sees_their_records(local_server):
     assert card["card_number"].endswith(demo["username"])
     contributions = requests.get(f"{base}/v1/me/contributions?scheme=BHXH", headers=auth, timeout=10).json()
     assert contributions["items"] and contributions["totals"][0]["total_months"] > 0
+
+
+def test_public_look_ups_on_the_local_server(local_server):
+    base = local_server
+    near = requests.get(f"{base}/v1/offices/nearby", params={"lat": 21.0285, "lon": 105.8542, "radius_km": 5},
+                        timeout=10).json()["items"]
+    assert near and near[0]["distance_km"] <= 5
+    assert any(o["code"] == "HN-HK" for o in near)
+    found = requests.get(f"{base}/v1/offices", params={"q": "hoan kiem"}, timeout=10).json()["items"]
+    assert any(o["code"] == "HN-HK" for o in found)
+    chat = requests.post(f"{base}/v1/support/chat", json={"message": "Tôi quên mật khẩu VssID thì làm thế nào?"},
+                         timeout=10).json()
+    assert chat["matched"] is True and chat["sources"]
+    news = requests.get(f"{base}/v1/news", timeout=10).json()["items"]
+    assert news
