@@ -1,11 +1,14 @@
-"""Load the agency's record files (BHYT cards, contributions, benefits, medical visits) into DynamoDB.
+"""Load the agency's files into DynamoDB: people and their records (the register, BHYT cards,
+contributions, benefits, medical visits) and the public reference data (offices, clinics, employers,
+collection points, news, FAQ) — one bulk loader for both.
 
     python -m cli.load_records --kind contribution contribution-2026-11.csv [more.csv ...]
     python -m cli.load_records data/demo/records/*.jsonl        # the kind from each file name
 
 Files are CSV (UTF-8, a header row naming the columns) or JSON Lines (one object per line). Without
---kind, a file's name without extension must be one of health_card, contribution, benefit,
-medical_visit. Every row is validated before anything of its file is written; bad rows are listed with
+--kind, a file's name without extension must be a kind (participant, health_card, contribution,
+benefit, medical_visit, office(s), facility/facilities, employer(s), collection_point(s), news, faq).
+Every row is validated before anything of its file is written; bad rows are listed with
 their row number (1 = the first data row) and reasons, and never stored; the good rows are loaded.
 Loading the same file again changes nothing. `--json` prints the reports as JSON instead of text.
 
@@ -29,10 +32,16 @@ import json
 import sys
 from pathlib import Path
 
-from chalicelib.domain.record_rows import KINDS
+from chalicelib.domain.record_rows import KINDS as RECORD_KINDS
 
+# Public reference data goes to the directory (chalicelib/services/directory_loader.py).
+DIRECTORY_KINDS = {"office": "OFFICE", "facility": "FACILITY", "employer": "EMPLOYER",
+                   "collection_point": "COLLECTION_POINT", "news": "NEWS", "faq": "FAQ"}
+KINDS = RECORD_KINDS + tuple(DIRECTORY_KINDS)
+_PLURALS = {"offices": "office", "facilities": "facility", "employers": "employer",
+            "collection_points": "collection_point"}
 SHOWN_REJECTIONS = 20
-SUFFIXES = (".csv", ".jsonl")
+SUFFIXES = (".csv", ".jsonl", ".json")
 
 
 def _plan(files: list[str], kind: str | None) -> list[tuple[Path, str]] | str:
@@ -41,10 +50,11 @@ def _plan(files: list[str], kind: str | None) -> list[tuple[Path, str]] | str:
     for name in files:
         path = Path(name)
         if path.suffix.lower() not in SUFFIXES:
-            return f"{name}: expected a .csv or .jsonl file"
+            return f"{name}: expected a .csv, .jsonl or .json (an array of objects) file"
         if not path.is_file():
             return f"{name}: no such file"
-        file_kind = kind or (path.stem if path.stem in KINDS else None)
+        stem = _PLURALS.get(path.stem, path.stem)
+        file_kind = kind or (stem if stem in KINDS else None)
         if file_kind is None:
             return f"{name}: give --kind, or name the file after its kind ({', '.join(KINDS)})"
         plan.append((path, file_kind))
@@ -52,7 +62,8 @@ def _plan(files: list[str], kind: str | None) -> list[tuple[Path, str]] | str:
 
 
 def _print_text(path: Path, report: dict) -> None:
-    print(f"{path} ({report['kind']}): read {report['read']}, valid {report['valid']}, created {report['created']}, "
+    kind = report.get("kind") or report.get("collection")
+    print(f"{path} ({kind}): read {report['read']}, valid {report['valid']}, created {report['created']}, "
           f"updated {report['updated']}, unchanged {report['unchanged']}, rejected {len(report['rejected'])}")
     for rejected in report["rejected"][:SHOWN_REJECTIONS]:
         reasons = "; ".join(f"{name}: {reason}" for name, reason in rejected["fields"].items())
@@ -79,12 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     from botocore.exceptions import BotoCoreError
     from pynamodb.exceptions import PynamoDBException
 
+    from chalicelib.services.directory_loader import load_directory
     from chalicelib.services.record_loader import load_rows, read_file
 
     reports = []
     for path, kind in plan:
         try:
-            report = load_rows(kind, read_file(path)).as_dict()
+            if kind in DIRECTORY_KINDS:
+                report = load_directory(DIRECTORY_KINDS[kind], list(read_file(path))).as_dict()
+            else:
+                report = load_rows(kind, read_file(path)).as_dict()
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             print(f"{path}: cannot be read ({type(exc).__name__}: {exc}); nothing of it was loaded", file=sys.stderr)
             return 2

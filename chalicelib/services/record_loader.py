@@ -69,7 +69,18 @@ def read_file(path: Path) -> Iterator[dict[str, Any]]:
         return _read_csv(Path(path))
     if suffix == ".jsonl":
         return _read_jsonl(Path(path))
-    raise ValueError(f"{path}: expected a .csv or .jsonl file")
+    if suffix == ".json":
+        return _read_json_array(Path(path))
+    raise ValueError(f"{path}: expected a .csv, .jsonl or .json file")
+
+
+def _read_json_array(path: Path) -> Iterator[dict[str, Any]]:
+    """A JSON array of objects (how data/reference/offices.json is kept)."""
+    value = json.loads(path.read_text(encoding="utf-8-sig"))
+    if not isinstance(value, list):
+        raise ValueError(f"{path}: a .json file must hold an array of objects")
+    for item in value:
+        yield item if isinstance(item, dict) else {MALFORMED: True}
 
 
 def _read_csv(path: Path) -> Iterator[dict[str, Any]]:

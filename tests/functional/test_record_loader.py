@@ -260,9 +260,9 @@ def test_rows_are_written_in_batches_of_the_given_size(aws):
         load_rows("medical_visit", visits, batch_size=26)
 
 
-def test_only_csv_and_json_lines_files_are_read(tmp_path):
+def test_only_csv_json_lines_and_json_array_files_are_read(tmp_path):
     (tmp_path / "rows.xlsx").write_bytes(b"PK")
-    with pytest.raises(ValueError, match="expected a .csv or .jsonl file"):
+    with pytest.raises(ValueError, match="expected a .csv, .jsonl or .json file"):
         read_file(tmp_path / "rows.xlsx")
     blank_lines = write_jsonl(tmp_path / "x.jsonl", ["", '{"a": 1}', "   ", "\ufeff"])
     assert list(read_file(blank_lines)) == [{"a": 1}, {"_malformed": True}]
@@ -341,3 +341,17 @@ def test_cli_usage_errors_exit_2_and_load_nothing(aws, tmp_path, capsys, contrib
     code, _, err = run_cli(capsys, str(unnamed))
     assert code == 2 and "give --kind" in err
     assert run_cli(capsys, "--kind", "contribution", str(unnamed))[0] == 0
+
+
+def test_the_same_loader_takes_reference_data(aws, capsys):
+    from cli import load_records
+    from local.seed import DATA
+
+    code = load_records.main([str(DATA / "facilities.jsonl"), str(DATA / "offices.json"), "--json"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    reports = json.loads(out)
+    assert [r["collection"] for r in reports] == ["FACILITY", "OFFICE"]
+    assert reports[0]["created"] == reports[0]["read"] >= 300
+    assert load_records.main([str(DATA / "facilities.jsonl")]) == 0
+    assert "unchanged 304" in capsys.readouterr().out

@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.aws.clients import get_client
 
 
-def deliver_tokens(wait_seconds: float = 2.0, expect: int = 1) -> list[str]:
+def deliver_tokens(wait_seconds: float = 10.0, expect: int = 1) -> list[str]:
     """Receive token messages and hand them to the consumer, as the Lambda SQS trigger does."""
     from chalicelib.services.workflow_tokens import record_task_token
 
@@ -36,7 +36,7 @@ def executions(status: str | None = None) -> list[dict[str, Any]]:
     return sfn.list_executions(**kwargs)["executions"]
 
 
-def wait_for_execution(name_prefix: str, timeout: float = 10.0) -> dict[str, Any]:
+def wait_for_execution(name_prefix: str, timeout: float = 20.0) -> dict[str, Any]:
     """Block until the execution whose name starts with `name_prefix` has finished; return it."""
     sfn = get_client("stepfunctions")
     end = time.monotonic() + timeout
