@@ -35,6 +35,7 @@ from typing import Any
 from chalicelib.domain.form01 import clean_text
 from chalicelib.domain.geo import cell
 from chalicelib.domain.record_rows import MALFORMED, RowInvalid
+from chalicelib.domain.row_reader import RowReader
 from chalicelib.domain.text_search import index_terms, normalise
 
 COLLECTIONS = ("OFFICE", "FACILITY", "EMPLOYER", "COLLECTION_POINT", "NEWS", "FAQ")
@@ -111,41 +112,8 @@ class DirectoryRow:
     source_hash: str
 
 
-class _Row:
+class _Row(RowReader):
     """Reads typed values from one row, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        self.row = row
-        self.fields: dict[str, str] = {}
-        self.fields_vi: dict[str, str] = {}
-
-    def fail(self, name: str, en: str, vi: str) -> None:
-        self.fields.setdefault(name, en)
-        self.fields_vi.setdefault(name, vi)
-
-    def _raw(self, name: str, required: bool) -> Any:
-        raw = self.row.get(name)
-        if raw is None or (isinstance(raw, str) and clean_text(raw) == "") or raw == []:
-            if required:
-                self.fail(name, "is required", "bắt buộc nhập")
-            return None
-        return raw
-
-    def text(self, name: str, *, required: bool = True, max_len: int = 200) -> str | None:
-        raw = self._raw(name, required)
-        if raw is None:
-            return None
-        if not isinstance(raw, str):
-            self.fail(name, "must be text", "phải là chuỗi ký tự")
-            return None
-        value = clean_text(raw)
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-            self.fail(name, "must not contain control characters", "không được chứa ký tự điều khiển")
-            return None
-        if len(value) > max_len:
-            self.fail(name, f"must be at most {max_len} characters", f"chỉ được dài tối đa {max_len} ký tự")
-            return None
-        return value
 
     def long_text(self, name: str, *, max_len: int) -> str | None:
         """Text of several paragraphs: each paragraph cleaned, paragraphs separated by one blank line."""

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from chalicelib.domain.form01 import clean_text
 from chalicelib.domain.identity import CCCD_PROVINCE_CODES
+from chalicelib.domain.row_reader import RowReader
 
 KINDS = ("participant", "health_card", "contribution", "benefit", "medical_visit")
 RECORD_KINDS = {"participant": "PERSON", "health_card": "CARD", "contribution": "CONTRIBUTION", "benefit": "BENEFIT",
@@ -78,41 +78,8 @@ def months_between(from_month: str, to_month: str) -> int:
     return month_index(to_month) - month_index(from_month) + 1
 
 
-class _Row:
+class _Row(RowReader):
     """Reads typed values from one row, collecting every problem instead of stopping at the first."""
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        self.row = row
-        self.fields: dict[str, str] = {}
-        self.fields_vi: dict[str, str] = {}
-
-    def fail(self, name: str, en: str, vi: str) -> None:
-        self.fields.setdefault(name, en)
-        self.fields_vi.setdefault(name, vi)
-
-    def _raw(self, name: str, required: bool) -> Any:
-        raw = self.row.get(name)
-        if raw is None or (isinstance(raw, str) and clean_text(raw) == ""):
-            if required:
-                self.fail(name, "is required", "bắt buộc nhập")
-            return None
-        return raw
-
-    def text(self, name: str, *, required: bool = True, max_len: int = 200) -> str | None:
-        raw = self._raw(name, required)
-        if raw is None:
-            return None
-        if not isinstance(raw, str):
-            self.fail(name, "must be text", "phải là chuỗi ký tự")
-            return None
-        value = clean_text(raw)
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-            self.fail(name, "must not contain control characters", "không được chứa ký tự điều khiển")
-            return None
-        if len(value) > max_len:
-            self.fail(name, f"must be at most {max_len} characters", f"chỉ được dài tối đa {max_len} ký tự")
-            return None
-        return value
 
     def social_insurance_number(self) -> str | None:
         value = self.text("social_insurance_number", max_len=20)
