@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.aws import notifier
-from chalicelib.domain import credentials
 from chalicelib.domain.contact import mask_phone, normalise_vn_mobile
-from chalicelib.domain.password_policy import normalise_password
-from chalicelib.errors import ChallengeNotFoundError, InvalidCredentialsError, ValidationFailedError
+from chalicelib.errors import ChallengeNotFoundError, ValidationFailedError
 from chalicelib.models.account import Account
 from chalicelib.observability import logger
-from chalicelib.services import otp
+from chalicelib.services import otp, sign_in
 
 
 def start(username: str, body: dict[str, Any]) -> dict[str, object]:
@@ -23,9 +21,7 @@ def start(username: str, body: dict[str, Any]) -> dict[str, object]:
         raise ValidationFailedError(fields={"new_phone": "must be a Vietnamese mobile number"},
                                     extra={"fields_vi": {"new_phone": "phải là số điện thoại di động Việt Nam"}})
     account = Account.get(username, consistent_read=True)
-    if not isinstance(password, str) or not credentials.verify_password(account.password_hash,
-                                                                       normalise_password(password)):
-        raise InvalidCredentialsError()
+    sign_in.check_password(account, password)
     if new_phone == account.phone:
         raise ValidationFailedError(fields={"new_phone": "is already the registered number"},
                                     extra={"fields_vi": {"new_phone": "trùng với số đang đăng ký"}})

@@ -57,6 +57,19 @@ def _metric(name: str) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 
 
+def check_password(account: Account, password: object) -> None:
+    """The account's password or an error — counted towards the same lockout as sign-in, so a stolen
+    session cannot be used to guess the password (e.g. through the phone change)."""
+    if account.locked_until_epoch > clock.now().timestamp():
+        raise _locked(account.locked_until_epoch)
+    if not isinstance(password, str) or not credentials.verify_password(account.password_hash,
+                                                                       normalise_password(password)):
+        _record_failure(account)
+        raise InvalidCredentialsError()
+    if account.failed_logins:
+        account.update(actions=[Account.failed_logins.set(0)], add_version_condition=False)
+
+
 def _record_failure(account: Account) -> None:
     settings = get_settings()
     now = int(clock.now().timestamp())
@@ -176,8 +189,7 @@ def change_password(username: str, body: dict[str, Any]) -> None:
                                     extra={"fields_vi": {"new_password": "bắt buộc nhập"}})
     new_password = normalise_password(new_password)
     account = Account.get(username, consistent_read=True)
-    if not credentials.verify_password(account.password_hash, current):
-        raise InvalidCredentialsError()
+    check_password(account, current)
     _check_new_password(account, new_password)
     _set_password(account, new_password)
     logger.info("citizen password changed")

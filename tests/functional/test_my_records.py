@@ -166,3 +166,16 @@ def test_staff_reads_appear_in_the_citizens_access_log(client, settings_env):
     assert len(log) == 1
     assert log[0]["actor"] == staff.username and log[0]["office_code"] == "HN-HK"
     assert "registration" in log[0]["what"] and log[0]["at"].endswith("+07:00")
+
+
+def test_guessing_the_password_through_the_phone_change_locks_the_account(citizen):
+    for _ in range(4):
+        reply = call(citizen.client, "POST", "/v1/me/phone", {"current_password": "sai", "new_phone": "0912222333"},
+                     citizen.auth)
+        assert reply.status == 401
+    fifth = call(citizen.client, "POST", "/v1/me/phone", {"current_password": "sai", "new_phone": "0912222333"},
+                 citizen.auth)
+    assert fifth.status == 423 and fifth.body["error"]["code"] == "ACCOUNT_LOCKED"
+    right = call(citizen.client, "POST", "/v1/me/phone", {"current_password": PASSWORD, "new_phone": "0912222333"},
+                 citizen.auth)
+    assert right.status == 423
