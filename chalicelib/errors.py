@@ -54,6 +54,22 @@ class ValidationFailedError(AppError):
     message_vi = "Một số trường bị thiếu hoặc không hợp lệ."
 
 
+class FieldProblems:
+    """Every bad field of a request, collected and then reported at once in English and Vietnamese."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.fields_vi: dict[str, str] = {}
+
+    def add(self, name: str, en: str, vi: str) -> None:
+        self.fields.setdefault(name, en)
+        self.fields_vi.setdefault(name, vi)
+
+    def raise_if_any(self) -> None:
+        if self.fields:
+            raise ValidationFailedError(fields=self.fields, extra={"fields_vi": self.fields_vi})
+
+
 class UnauthorizedError(AppError):
     status, code = 401, "UNAUTHORIZED"
     message = "Sign in to continue."

@@ -100,6 +100,10 @@ def api_route(bp: Blueprint, path: str, **kwargs: Any) -> Callable[[Callable[...
     return decorate
 
 
+def query_param(request: Request, name: str) -> str | None:
+    return (request.query_params or {}).get(name)
+
+
 def json_body(request: Request) -> dict[str, Any]:
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.http import api_route, idempotent, json_body, json_response
+from chalicelib.http import api_route, idempotent, json_body, json_response, query_param
 from chalicelib.pagination import parse_limit
 from chalicelib.services import decisions, staff_auth, staff_queue
 
@@ -13,11 +13,11 @@ JSON = ["application/json"]
 
 
 def _staff() -> staff_auth.StaffIdentity:
-    return staff_auth.authenticate(bp.current_request.headers.get("authorization"))
+    return staff_auth.from_request(bp.current_request)
 
 
 def _query(name: str) -> str | None:
-    return (bp.current_request.query_params or {}).get(name)
+    return query_param(bp.current_request, name)
 
 
 @api_route(bp, "/v1/admin/auth/login", methods=["POST"], content_types=JSON)

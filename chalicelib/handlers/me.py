@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.handlers.citizen_auth import citizen, citizen_token
-from chalicelib.http import api_route, json_body, json_response
+from chalicelib.http import api_route, json_body, json_response, query_param
 from chalicelib.models.account import Account
 from chalicelib.pagination import parse_limit
 from chalicelib.services import my_records, phone_change
@@ -16,7 +16,7 @@ PRIVATE = {"Cache-Control": "no-store"}
 
 
 def _query(name: str) -> str | None:
-    return (bp.current_request.query_params or {}).get(name)
+    return query_param(bp.current_request, name)
 
 
 @api_route(bp, "/v1/me", methods=["GET"], authorizer=citizen_token)

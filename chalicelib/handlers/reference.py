@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.handlers.public_directory import search_offices_route_body
-from chalicelib.http import api_route, json_response
+from chalicelib.http import api_route, json_response, query_param
 from chalicelib.pagination import parse_limit
 from chalicelib.services import reference
 
@@ -13,7 +13,7 @@ bp = Blueprint(__name__)
 
 
 def _query(name: str) -> str | None:
-    return (bp.current_request.query_params or {}).get(name)
+    return query_param(bp.current_request, name)
 
 
 @api_route(bp, "/v1/provinces", methods=["GET"])

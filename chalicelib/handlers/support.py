@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.http import api_route, idempotent, json_body, json_response
+from chalicelib.http import api_route, idempotent, json_body, json_response, query_param
 from chalicelib.pagination import parse_limit
 from chalicelib.services import faq_chat, feedback, news
 from chalicelib.services.support_info import support
@@ -14,7 +14,7 @@ JSON = ["application/json"]
 
 
 def _query(name: str) -> str | None:
-    return (bp.current_request.query_params or {}).get(name)
+    return query_param(bp.current_request, name)
 
 
 @api_route(bp, "/v1/support", methods=["GET"])

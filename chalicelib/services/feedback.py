@@ -29,7 +29,7 @@ from chalicelib.aws import notifier
 from chalicelib.domain import feedback_messages
 from chalicelib.domain.contact import normalise_email, normalise_vn_mobile
 from chalicelib.domain.form01 import clean_text
-from chalicelib.errors import ServiceUnavailableError, ValidationFailedError
+from chalicelib.errors import FieldProblems, ServiceUnavailableError, ValidationFailedError
 from chalicelib.models.base import condition_failed
 from chalicelib.models.directory import Feedback
 from chalicelib.models.reference import Province
@@ -53,22 +53,6 @@ _TRACKING_KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _QUEUE_KEYS = frozenset({"feedback_id", "office_status", "created_at"})
 
 
-class _Problems:
-    """Every bad field of a request, reported at once in English and Vietnamese."""
-
-    def __init__(self) -> None:
-        self.fields: dict[str, str] = {}
-        self.fields_vi: dict[str, str] = {}
-
-    def add(self, name: str, en: str, vi: str) -> None:
-        self.fields.setdefault(name, en)
-        self.fields_vi.setdefault(name, vi)
-
-    def raise_any(self) -> None:
-        if self.fields:
-            raise ValidationFailedError(fields=self.fields, extra={"fields_vi": self.fields_vi})
-
-
 def _paragraphs(value: Any) -> str | None:
     """Text as stored: NFC, each line's white space folded, at most one empty line in a row."""
     if not isinstance(value, str):
@@ -89,7 +73,7 @@ def _time(value: str | None) -> str | None:
     return clock.iso(parse(value)) if value else None
 
 
-def _office_for(body: dict[str, Any], problems: _Problems) -> str:
+def _office_for(body: dict[str, Any], problems: FieldProblems) -> str:
     office_code = body.get("office_code")
     if office_code not in (None, ""):
         if not isinstance(office_code, str) or len(office_code) > 20 or find_office(office_code) is None:
@@ -109,7 +93,7 @@ def _office_for(body: dict[str, Any], problems: _Problems) -> str:
     return NATIONAL_QUEUE
 
 
-def _contact(body: dict[str, Any], problems: _Problems) -> tuple[str, str | None, str | None]:
+def _contact(body: dict[str, Any], problems: FieldProblems) -> tuple[str, str | None, str | None]:
     contact = body.get("contact")
     if not isinstance(contact, dict):
         problems.add("contact", "is required: {name, phone and/or email}",
@@ -136,7 +120,7 @@ def _contact(body: dict[str, Any], problems: _Problems) -> tuple[str, str | None
 
 
 def submit(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    problems = _Problems()
+    problems = FieldProblems()
     category = body.get("category")
     if category not in category_codes():
         problems.add("category", "must be one of " + ", ".join(category_codes()),
@@ -147,7 +131,7 @@ def submit(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         problems.add("message", f"must be {low} to {high} characters", f"phải dài từ {low} đến {high} ký tự")
     name, phone, email = _contact(body, problems)
     office_code = _office_for(body, problems)
-    problems.raise_any()
+    problems.raise_if_any()
 
     now = clock.now()
     feedback = Feedback(

@@ -29,7 +29,7 @@ from typing import Any, Generic, TypeVar
 from chalicelib.domain.directory_rows import FACILITY_TYPES, district_key
 from chalicelib.domain.geo import MAX_RADIUS_KM, cells_covering, haversine_km
 from chalicelib.domain.text_search import MIN_CODE_PREFIX, compact_code, lookup_word, matches, normalise
-from chalicelib.errors import ValidationFailedError
+from chalicelib.errors import FieldProblems, ValidationFailedError
 from chalicelib.models.directory import DirectoryItem, SearchTerm
 from chalicelib.models.reference import Province
 from chalicelib.pagination import DEFAULT_LIMIT, Page, decode_token, encode_token
@@ -42,22 +42,6 @@ _PROVINCE = re.compile(r"[0-9]{2}")
 _CODE_QUERY = re.compile(r"[0-9][0-9 .\-]*")
 
 Row = TypeVar("Row")
-
-
-class _Problems:
-    """Every bad parameter of a request, reported together."""
-
-    def __init__(self) -> None:
-        self.fields: dict[str, str] = {}
-        self.fields_vi: dict[str, str] = {}
-
-    def add(self, name: str, en: str, vi: str) -> None:
-        self.fields.setdefault(name, en)
-        self.fields_vi.setdefault(name, vi)
-
-    def raise_if_any(self) -> None:
-        if self.fields:
-            raise ValidationFailedError(fields=self.fields, extra={"fields_vi": self.fields_vi})
 
 
 def _bad_token() -> ValidationFailedError:
@@ -76,7 +60,7 @@ def _text(value: Any) -> str | None:
     return value.strip() or None
 
 
-def _query(problems: _Problems, raw: Any) -> str | None:
+def _query(problems: FieldProblems, raw: Any) -> str | None:
     q = _text(raw)
     if q is None:
         return None
@@ -91,7 +75,7 @@ def _query(problems: _Problems, raw: Any) -> str | None:
     return q
 
 
-def _province(problems: _Problems, raw: Any) -> str | None:
+def _province(problems: FieldProblems, raw: Any) -> str | None:
     code = _text(raw)
     if code is None:
         return None
@@ -106,7 +90,7 @@ def _province(problems: _Problems, raw: Any) -> str | None:
     return code
 
 
-def _number(problems: _Problems, name: str, raw: Any, low: float, high: float, en: str, vi: str,
+def _number(problems: FieldProblems, name: str, raw: Any, low: float, high: float, en: str, vi: str,
             *, low_inclusive: bool = True) -> float | None:
     if isinstance(raw, bool):
         raw = None
@@ -255,7 +239,7 @@ def _search(collection: str, q: str, province_code: str | None, limit: int, next
 def search_offices(q: str | None, province_code: str | None, limit: int = DEFAULT_LIMIT,
                    next_token: str | None = None) -> Page:
     """Offices whose name matches `q` (optionally in one province); without `q`, a province's offices."""
-    problems = _Problems()
+    problems = FieldProblems()
     query, province = _query(problems, q), _province(problems, province_code)
     if query is None and province is None and not problems.fields:
         problems.add("q", "give q or province_code", "cần nhập q hoặc province_code")
@@ -268,7 +252,7 @@ def search_offices(q: str | None, province_code: str | None, limit: int = DEFAUL
 def nearby_offices(lat: Any, lon: Any, radius_km: Any = None, limit: int = DEFAULT_LIMIT) -> Page:
     """Offices within `radius_km` (default 10, at most 100) of the point, nearest first, each with its
     `distance_km` (great circle, to 0.01 km). Numbers may be given as query-string text."""
-    problems = _Problems()
+    problems = FieldProblems()
     point_lat = _number(problems, "lat", lat, -90, 90, "must be a latitude from -90 to 90",
                         "phải là vĩ độ từ -90 đến 90")
     point_lon = _number(problems, "lon", lon, -180, 180, "must be a longitude from -180 to 180",
@@ -297,7 +281,7 @@ def facilities(type: str | None = None, province_code: str | None = None, q: str
                limit: int = DEFAULT_LIMIT, next_token: str | None = None) -> Page:
     """Clinics by name (`q`, anywhere or in a province) or by province, optionally of one type:
     SICK_LEAVE (issue sick-leave certificates) or BHYT_CONTRACT (hold a health-insurance contract)."""
-    problems = _Problems()
+    problems = FieldProblems()
     kind = _text(type)
     if kind is not None and kind.upper() not in FACILITY_TYPES:
         problems.add("type", f"must be one of {', '.join(FACILITY_TYPES)}",
@@ -316,7 +300,7 @@ def facilities(type: str | None = None, province_code: str | None = None, q: str
 def employers(q: str | None = None, province_code: str | None = None, limit: int = DEFAULT_LIMIT,
               next_token: str | None = None) -> Page:
     """Units participating in social insurance, by name or tax code (`q`), or a province's list."""
-    problems = _Problems()
+    problems = FieldProblems()
     query, province = _query(problems, q), _province(problems, province_code)
     if query is None and _text(province_code) is None and "q" not in problems.fields:
         problems.add("q", "give q (a name or tax code) or province_code",
@@ -331,7 +315,7 @@ def collection_points(province_code: str | None, district: str | None = None, li
                       next_token: str | None = None) -> Page:
     """A province's collection points and agents (voluntary BHXH, household BHYT), by district then name;
     `district` with or without its unit word ("Hoàn Kiếm" = "Quận Hoàn Kiếm")."""
-    problems = _Problems()
+    problems = FieldProblems()
     province = _province(problems, province_code)
     if _text(province_code) is None:
         problems.add("province_code", "is required", "bắt buộc nhập")

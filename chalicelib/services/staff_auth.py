@@ -107,6 +107,11 @@ def _record_failure(staff: StaffMember, now_epoch: float) -> None:
     logger.info("staff sign-in failed", extra={"staff": staff.username, "failures": failures})
 
 
+def from_request(request: Any) -> StaffIdentity:
+    """The signed-in staff member of a Chalice request (every /v1/admin route but login)."""
+    return authenticate(request.headers.get("authorization"))
+
+
 def authenticate(authorization: str | None) -> StaffIdentity:
     """The staff member behind `Authorization: Bearer <staff_token>`."""
     if not authorization or not authorization.startswith("Bearer "):
