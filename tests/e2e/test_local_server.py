@@ -7,13 +7,7 @@ the demo TOTP secret from /_local/demo, approval and the initial-password SMS.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pyotp
 import pytest
@@ -21,45 +15,13 @@ import requests
 
 from tests.support.api import VALID_FORM
 from tests.support.images import photo
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.local_server import running_local_server
 
 
 @pytest.fixture(scope="module")
 def local_server():
-    api_port, moto_port = _free_port(), _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VSSID_", "MOTO"))}
-    env.update(VSSID_API_PORT=str(api_port), VSSID_MOTO_PORT=str(moto_port), PYTHONUNBUFFERED="1")
-    process = subprocess.Popen(  # noqa: S603 - our own module
-        [sys.executable, "-m", "local.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{api_port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError("local server exited:\n" + process.stdout.read())
-        try:
-            if requests.get(f"{base}/v1/provinces", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        raise AssertionError("local server did not start in 90 s")
-    yield base
-    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, as a developer stops it
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        raise AssertionError("local server did not stop on Ctrl-C") from None
+    with running_local_server() as server:
+        yield server.base
 
 
 def _sms(base: str, phone: str) -> list[str]:
