@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 
-import pygeohash
-from pygeohash.bounding_box import BoundingBox, geohashes_in_box, get_bounding_box
+# pygeohash is imported where it is used, not at cold start: only the directory loader and
+# "offices near me" need it.
 
 EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
 PRECISION = 4
@@ -45,6 +45,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def cell(lat: float, lon: float) -> str:
     """The precision-4 geohash of a point."""
+    import pygeohash
+
     _check_point(lat, lon)
     return pygeohash.encode(float(lat), float(lon), PRECISION)
 
@@ -80,6 +82,8 @@ def distance_to_cell_km(lat: float, lon: float, geohash: str) -> float:
     Within the cell's longitudes the nearest point is on the same meridian. Outside them it is on the
     nearer edge meridian, at the latitude atan(tan φ / cos Δλ) clamped into the cell (the distance to a
     meridian falls and then rises along it)."""
+    from pygeohash.bounding_box import get_bounding_box
+
     box = get_bounding_box(geohash)
     if box.min_lon <= lon <= box.max_lon:
         nearest_lat = min(max(lat, box.min_lat), box.max_lat)
@@ -95,6 +99,8 @@ def distance_to_cell_km(lat: float, lon: float, geohash: str) -> float:
 
 def cells_covering(lat: float, lon: float, radius_km: float) -> set[str]:
     """The precision-4 cells that together hold every point within `radius_km` of (lat, lon)."""
+    from pygeohash.bounding_box import BoundingBox, geohashes_in_box
+
     _check_point(lat, lon)
     if not math.isfinite(radius_km) or radius_km < 0:
         raise ValueError("radius_km must be a finite number of kilometres, 0 or more")
