@@ -34,6 +34,8 @@ class Settings:
     local_mode: bool
     region: str
     documents_bucket: str
+    # The customer-managed KMS key the bucket policy requires on every put; empty where there is none.
+    documents_kms_key_arn: str
     state_machine_arn: str
     # Local and tests only: replaces the 10-day window so an expiry can be watched in seconds.
     deadline_seconds: int | None
@@ -92,6 +94,7 @@ def get_settings() -> Settings:
         local_mode=local_mode,
         region=region,
         documents_bucket=os.environ.get("DOCUMENTS_BUCKET", "vssid-documents"),
+        documents_kms_key_arn=os.environ.get("DOCUMENTS_KMS_KEY_ARN", ""),
         state_machine_arn=os.environ.get(
             "REGISTRATION_STATE_MACHINE_ARN",
             f"arn:aws:states:{region}:{account}:stateMachine:vssid-registration-workflow",

@@ -66,6 +66,29 @@ def render_definition(template: dict[str, Any], logical_id: str, physical: dict[
     return re.sub(r"\$\{(\w+)\}", fill, text)
 
 
+def _lifecycle(config: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation's lifecycle rule shape turned into the S3 API's."""
+    rules = []
+    for rule in config["Rules"]:
+        api: dict[str, Any] = {"ID": rule["Id"], "Status": rule["Status"]}
+        tags = [{"Key": t["Key"], "Value": t["Value"]} for t in rule.get("TagFilters", [])]
+        api["Filter"] = {"Tag": tags[0]} if len(tags) == 1 else {"Prefix": rule.get("Prefix", "")}
+        expiration: dict[str, Any] = {}
+        if "ExpirationInDays" in rule:
+            expiration["Days"] = rule["ExpirationInDays"]
+        if rule.get("ExpiredObjectDeleteMarker"):
+            expiration["ExpiredObjectDeleteMarker"] = True
+        if expiration:
+            api["Expiration"] = expiration
+        if "NoncurrentVersionExpiration" in rule:
+            days = rule["NoncurrentVersionExpiration"]["NoncurrentDays"]
+            api["NoncurrentVersionExpiration"] = {"NoncurrentDays": days}
+        if "AbortIncompleteMultipartUpload" in rule:
+            api["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
+        rules.append(api)
+    return {"Rules": rules}
+
+
 def create_all(region: str) -> dict[str, str]:
     """Create everything; returns the environment variables (name → value) the code reads."""
     template = load_template()
@@ -90,7 +113,23 @@ def create_all(region: str) -> dict[str, str]:
             s3.put_public_access_block(
                 Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
             )
+            rules = []
+            for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]:
+                default = dict(rule["ServerSideEncryptionByDefault"])
+                if "KMSMasterKeyID" in default:
+                    default["KMSMasterKeyID"] = _resolve(default["KMSMasterKeyID"], physical, parameters)
+                rules.append({"ApplyServerSideEncryptionByDefault": default,
+                              "BucketKeyEnabled": rule.get("BucketKeyEnabled", False)})
+            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+            if "VersioningConfiguration" in props:
+                s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
+            s3.put_bucket_lifecycle_configuration(
+                Bucket=name, LifecycleConfiguration=_lifecycle(props["LifecycleConfiguration"])
+            )
             physical[lid] = name
+        elif kind == "AWS::KMS::Key":
+            arn = get_client("kms").create_key(Description=props.get("Description", name))["KeyMetadata"]["Arn"]
+            physical[lid] = physical[lid + ".Arn"] = arn
         elif kind == "AWS::SQS::Queue":
             sqs = get_client("sqs")
             attributes = {}

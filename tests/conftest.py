@@ -50,6 +50,9 @@ def aws():
         outbox.reset()
         env = create_all(os.environ["AWS_DEFAULT_REGION"])
         os.environ.update(env)
+        from chalicelib.config import get_settings
+
+        get_settings.cache_clear()  # each backend has its own KMS key ARN
         load_reference_data()
         try:
             yield env

@@ -9,6 +9,12 @@ from chalicelib.aws.clients import get_client
 from chalicelib.config import get_settings
 from chalicelib.domain.documents import ALLOWED_CONTENT_TYPES
 
+# Uploads start tagged as drafts; the bucket's lifecycle rule deletes draft objects after 30 days, so
+# images of registrations never submitted do not stay. Submission re-tags them as kept.
+RETENTION_TAG = "vssid-retention"
+DRAFT, KEPT = "draft", "kept"
+DRAFT_TAGGING = f"<Tagging><TagSet><Tag><Key>{RETENTION_TAG}</Key><Value>{DRAFT}</Value></Tag></TagSet></Tagging>"
+
 
 @dataclass(frozen=True)
 class StoredObject:
@@ -22,16 +28,40 @@ def presigned_upload(key: str, content_type: str = "image/jpeg") -> dict[str, An
     if content_type not in ALLOWED_CONTENT_TYPES:
         raise ValueError("content type must be image/jpeg or image/png")
     settings = get_settings()
+    fields = {"Content-Type": content_type, "tagging": DRAFT_TAGGING, **_encryption_fields()}
     return get_client("s3").generate_presigned_post(
         Bucket=settings.documents_bucket,
         Key=key,
-        Fields={"Content-Type": content_type},
+        Fields=fields,
         Conditions=[
             {"key": key},
-            {"Content-Type": content_type},
+            *({name: value} for name, value in fields.items()),
             ["content-length-range", settings.upload_min_bytes, settings.upload_max_bytes],
         ],
         ExpiresIn=settings.presign_seconds,
+    )
+
+
+def _encryption_fields() -> dict[str, str]:
+    """The bucket policy refuses a put that does not ask for SSE-KMS with the documents key."""
+    key_id = get_settings().documents_kms_key_arn
+    if not key_id:
+        return {}
+    return {"x-amz-server-side-encryption": "aws:kms", "x-amz-server-side-encryption-aws-kms-key-id": key_id}
+
+
+def _encryption_args() -> dict[str, str]:
+    fields = _encryption_fields()
+    if not fields:
+        return {}
+    return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": fields["x-amz-server-side-encryption-aws-kms-key-id"]}
+
+
+def keep(key: str) -> None:
+    """Take an uploaded object out of the draft lifecycle (it belongs to a submitted registration)."""
+    get_client("s3").put_object_tagging(
+        Bucket=get_settings().documents_bucket, Key=key,
+        Tagging={"TagSet": [{"Key": RETENTION_TAG, "Value": KEPT}]},
     )
 
 
@@ -69,7 +99,8 @@ def exists(key: str) -> bool:
 
 def put_bytes(key: str, data: bytes, content_type: str) -> None:
     get_client("s3").put_object(
-        Bucket=get_settings().documents_bucket, Key=key, Body=data, ContentType=content_type
+        Bucket=get_settings().documents_bucket, Key=key, Body=data, ContentType=content_type,
+        Tagging=f"{RETENTION_TAG}={KEPT}", **_encryption_args(),
     )
 
 

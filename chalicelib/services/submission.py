@@ -192,6 +192,8 @@ def _send_submitted_sms(registration: Registration) -> None:
 
 
 def finish(registration: Registration, correlation_id: str) -> tuple[int, dict[str, Any]]:
+    for kind in DOCUMENT_KINDS:
+        document_store.keep(document_key(registration.registration_id, kind))
     key = _ensure_form01(registration)
     _start_workflow(registration, correlation_id)
     _send_submitted_sms(registration)

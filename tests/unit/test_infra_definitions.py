@@ -631,16 +631,53 @@ def test_each_model_defaults_to_its_template_local_name(monkeypatch):
 # ------------------------------------------------------------------------------- bucket and queues
 
 
-def test_documents_bucket_blocks_public_access_and_is_encrypted():
+def test_documents_bucket_blocks_public_access_and_is_encrypted_with_the_customer_key():
     (bucket,) = resources_of_type("AWS::S3::Bucket").values()
     props = bucket["Properties"]
     assert props["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True,
     }
-    rules = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
-    assert rules and all(
-        r["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms", "aws:kms:dsse"} for r in rules
-    )
+    (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    default = rule["ServerSideEncryptionByDefault"]
+    assert default["SSEAlgorithm"] == "aws:kms"
+    key_id, attribute = default["KMSMasterKeyID"]["Fn::GetAtt"]
+    key = template()["Resources"][key_id]
+    assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
+    assert key["DeletionPolicy"] == "Retain"  # deleting the key would make every stored image unreadable
+
+
+def _bucket_policy_statements() -> list[dict[str, Any]]:
+    (policy,) = resources_of_type("AWS::S3::BucketPolicy").values()
+    assert policy["Properties"]["Bucket"] == {"Ref": next(iter(resources_of_type("AWS::S3::Bucket")))}
+    return policy["Properties"]["PolicyDocument"]["Statement"]
+
+
+def test_bucket_policy_denies_plain_http():
+    denials = [s for s in _bucket_policy_statements() if s["Effect"] == "Deny"
+               and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}]
+    assert denials and denials[0]["Action"] == "s3:*" and denials[0]["Principal"] == "*"
+    assert len(denials[0]["Resource"]) == 2  # the bucket and its objects
+
+
+def test_bucket_policy_denies_puts_without_the_documents_key():
+    statements = _bucket_policy_statements()
+    (bucket_id,) = resources_of_type("AWS::S3::Bucket")
+    key_ref = resources_of_type("AWS::S3::Bucket")[bucket_id]["Properties"]["BucketEncryption"][
+        "ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]
+    puts = [s for s in statements if s["Effect"] == "Deny" and s["Action"] == "s3:PutObject"]
+    conditions = [s["Condition"] for s in puts]
+    assert {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}} in conditions
+    assert {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": key_ref}} in conditions
+
+
+def test_lifecycle_deletes_the_drafts_the_code_tags():
+    from chalicelib.aws.documents import DRAFT, RETENTION_TAG
+
+    (bucket,) = resources_of_type("AWS::S3::Bucket").values()
+    rules = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    drafts = [r for r in rules if r.get("TagFilters") == [{"Key": RETENTION_TAG, "Value": DRAFT}]]
+    assert drafts and drafts[0]["Status"] == "Enabled" and drafts[0]["ExpirationInDays"] == 30
+    assert any("AbortIncompleteMultipartUpload" in r for r in rules)
 
 
 def test_token_queue_redrives_to_its_dead_letter_queue():
