@@ -33,6 +33,13 @@ logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
 logging.getLogger("botocore").setLevel(logging.WARNING)
 
 
+def pytest_configure(config):
+    """The suite-wide log scan (tests/support/log_scan.py): no secret or personal data in the app's logs."""
+    from tests.support.log_scan_plugin import LogScanPlugin
+
+    config.pluginmanager.register(LogScanPlugin(config), "vssid-log-scan")
+
+
 @pytest.fixture
 def aws():
     """A fresh moto backend with the project's resources; yields the environment they live at."""
@@ -57,9 +64,11 @@ def aws():
         try:
             yield env
         finally:
+            from tests.support.log_scan import remember_messages
             from tests.support.workflow import end_all_executions
 
             end_all_executions()
+            remember_messages(outbox.messages_for(None))  # what the app sent must not be in its logs too
             clock.set_clock(None)
             outbox.reset()
 

@@ -13,8 +13,10 @@ from chalicelib.models.account import Account
 from chalicelib.services.timestamps import stored
 from local.outbox import messages_for
 from tests.support.api import Reply, call
+from tests.support.log_scan import remember
 
 CAPTCHA = "TESTCAPTCHA"  # VSSID_LOCAL_CAPTCHA_ANSWER in these tests
+remember(CAPTCHA)
 
 
 def make_account(username: str = "0123456789", password: str = "Kh0iTao7x", *, initial: bool = True,
@@ -29,6 +31,7 @@ def make_account(username: str = "0123456789", password: str = "Kh0iTao7x", *, i
         initial_password_delivered=True, created_at=stored(now), created_by="canbo.hn-hk",
     )
     account.save()
+    remember(password, account.full_name, account.id_number, phone)
     return account
 
 
@@ -55,6 +58,7 @@ class Phone:
         if reply.status == 200:
             self.token = reply.body["access_token"]
             self.seen.append(self.token)
+        remember(*self.seen)
         return reply
 
     @property
@@ -66,6 +70,7 @@ class Phone:
 
     def change_password(self, current: str, new: str) -> Reply:
         self.seen += [current, new]
+        remember(current, new)
         return call(self.client, "POST", "/v1/auth/password", {"current_password": current, "new_password": new},
                     self.auth)
 
@@ -75,7 +80,9 @@ class Phone:
 
 def last_code(phone: str = "+84901234567") -> str:
     texts = [m["body"] for m in messages_for(phone) if m["channel"] == "sms" and "Ma xac thuc" in m["body"]]
-    return re.search(r"la (\d{6})", texts[-1]).group(1)
+    code = re.search(r"la (\d{6})", texts[-1]).group(1)
+    remember(code)
+    return code
 
 
 def move_clock(**delta: float) -> None:

@@ -11,6 +11,7 @@ from chalicelib.models.account import Account
 from local.outbox import messages_for
 from tests.support.api import VALID_FORM, Reply, call, upload
 from tests.support.images import photo
+from tests.support.log_scan import remember
 
 STAFF_PASSWORD = "Mật-khẩu cán bộ 2026"
 
@@ -30,6 +31,8 @@ class Citizen:
             self.registration_id = reply.body["registration_id"]
             self.access_key = reply.body["access_key"]
             self.uploads = reply.body["uploads"]
+        form = self.form
+        remember(self.access_key, form.get("full_name"), form.get("id_number"), form.get("phone"), form.get("email"))
         return reply
 
     @property
@@ -88,6 +91,7 @@ class Staff:
         secret = pyotp.random_base32()
         username = username or f"canbo.{office_code.lower()}"
         create_staff(username, "Cán bộ kiểm thử", office_code, STAFF_PASSWORD, secret)
+        remember(STAFF_PASSWORD, secret)
         return cls(client, username, office_code, secret)
 
     @classmethod
@@ -104,6 +108,7 @@ class Staff:
                      {"username": self.username, "password": STAFF_PASSWORD, "totp": code})
         if reply.status == 200:
             self.token = reply.body["staff_token"]
+        remember(code, self.token)
         return reply
 
     @property
