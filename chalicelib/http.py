@@ -21,13 +21,12 @@ from chalicelib.errors import (
     BadRequestError,
     IdempotencyKeyReusedError,
     InternalError,
-    PayloadTooLargeError,
     RequestInProgressError,
     ServiceUnavailableError,
 )
+from chalicelib.json_parse import MAX_BODY_BYTES, parse_object  # noqa: F401 - MAX_BODY_BYTES re-exported
 from chalicelib.observability import logger
 
-MAX_BODY_BYTES = 64 * 1024
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-:.]{8,128}$")
 _THROTTLING_CODES = frozenset({
     "ThrottlingException", "Throttling", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
@@ -105,18 +104,7 @@ def query_param(request: Request, name: str) -> str | None:
 
 
 def json_body(request: Request) -> dict[str, Any]:
-    raw = request.raw_body or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise PayloadTooLargeError()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise BadRequestError() from None
-    if not isinstance(body, dict):
-        raise BadRequestError()
-    return body
+    return parse_object(request.raw_body or b"")
 
 
 def idempotent(request: Request, scope: str, run: Callable[[], tuple[int, dict[str, Any]]]) -> Response:
