@@ -3,7 +3,7 @@
     .venv/bin/python bench/throughput.py [--seconds 20] [--users 10]
 
 Needs locust (`pip install -r requirements-bench.txt`). Starts the local system on free ports (as
-tests/e2e does), then runs each scenario of bench/locustfile.py for `--seconds` with `--users` users and
+tests/e2e does), then runs each scenario of bench/locust/locustfile.py for `--seconds` with `--users` users and
 no think time: a public read (GET /v1/offices?province_code=01) and Form 01 creation (POST /v1/registrations).
 Prints requests/s, p50, p99 and failures per scenario.
 
@@ -34,7 +34,7 @@ def locust_binary() -> str | None:
 
 def run(locust: str, base: str, scenario: str, seconds: int, users: int, folder: Path) -> dict[str, str]:
     prefix = folder / scenario
-    subprocess.run([locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--host", base,
+    subprocess.run([locust, "-f", str(ROOT / "bench" / "locust" / "locustfile.py"), "--headless", "--host", base,
                     "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--csv", str(prefix),
                     "--only-summary", "--loglevel", "ERROR", scenario],
                    cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

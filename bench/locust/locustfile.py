@@ -1,6 +1,6 @@
 """Locust scenarios for bench/throughput.py (run by it, headless, against `python -m local.run`).
 
-    locust -f bench/locustfile.py --headless --host http://127.0.0.1:8000 -u 10 -r 10 -t 20s OfficesReader
+    locust -f bench/locust/locustfile.py --headless --host http://127.0.0.1:8000 -u 10 -r 10 -t 20s OfficesReader
 
 OfficesReader: GET /v1/offices?province_code=01 (a public read, one Query). Registrant: POST /v1/registrations
 with a fresh social-insurance number each time (Form 01 validation, a transaction, three presigned POSTs).
