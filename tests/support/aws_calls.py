@@ -318,6 +318,18 @@ class ArnCatalog:
         where = f"{self.resolver.region}:{self.resolver.account}"
         return f"arn:{self.resolver.partition}:kms:{where}:{key if key.startswith('alias/') else 'key/' + key}"
 
+    def label(self, pattern: str) -> str:
+        """A resource pattern with the template's ARNs replaced by their logical ids, for reading."""
+        arns = {arn: lid for lid, arn in self.tables.values()}
+        arns.update({arn: lid for lid, arn, _ in self.buckets.values()})
+        arns.update({arn: lid for lid, arn, _ in self.queues.values()})
+        arns.update({arn: lid for arn, lid in self.state_machines.items()})
+        arns.update({arn: lid for lid, arn in self.keys.values()})
+        for arn in sorted(arns, key=len, reverse=True):
+            if pattern == arn or pattern.startswith(arn + "/"):
+                return arns[arn] + pattern[len(arn):]
+        return pattern
+
     def key_label(self, key_arn: str) -> str:
         entry = self.keys.get(key_arn) or self.keys.get(key_arn.rsplit("/", 1)[-1])
         return entry[0] if entry else f"UNKNOWN key {key_arn}"
@@ -491,7 +503,18 @@ def lambda_runtime_requests(deployed_name: str, catalog: ArnCatalog) -> list[Iam
             IamRequest("logs:PutLogEvents", stream, label, "Lambda runtime")]
 
 
+# The parameters that say what a call touched; the rest (items, message texts, e-mails) may hold personal
+# data or secrets (an initial password) and stays out of failure messages.
+IDENTIFYING = ("TableName", "IndexName", "Bucket", "Key", "QueueUrl", "QueueName", "stateMachineArn", "name",
+               "executionArn", "TopicArn", "TargetArn", "Source", "KeyId", "SSEKMSKeyId")
+
+
 def describe(params: Mapping[str, Any]) -> str:
-    """A short, readable form of a call's parameters for a failure message."""
-    text = json.dumps(params, default=str, ensure_ascii=False)
-    return unquote(text if len(text) < 300 else text[:297] + "...")
+    """What a call touched, for a failure message: its identifying parameters only."""
+    shown = {k: params[k] for k in IDENTIFYING if k in params}
+    if "TransactItems" in params:
+        shown["TransactItems"] = [{kind: body.get("TableName")} for item in params["TransactItems"]
+                                  for kind, body in item.items()]
+    if "RequestItems" in params:
+        shown["RequestItems"] = sorted(params["RequestItems"])
+    return unquote(json.dumps(shown, default=str, ensure_ascii=False))
