@@ -29,7 +29,7 @@ from chalicelib.handlers import (
     support,
 )
 from chalicelib.http import error_response
-from chalicelib.observability import logger
+from chalicelib.observability import flush_metrics, logger
 
 app = Chalice(app_name="vssid-backend")
 app.api.binary_types.append("application/pdf")
@@ -67,7 +67,10 @@ _CHALICE_ERRORS: dict[int, type[AppError]] = {
 def contract_errors(event, get_response):  # noqa: ANN001, ANN201
     request_id = (event.headers or {}).get("x-correlation-id") or (event.context or {}).get("requestId")
     logger.set_correlation_id(request_id or uuid.uuid4().hex)
-    response: Response = get_response(event)
+    try:
+        response: Response = get_response(event)
+    finally:
+        flush_metrics()  # EMF lines for this request's metrics (Powertools buffers them otherwise)
     body = response.body
     if response.status_code >= 400 and isinstance(body, dict) and "Code" in body and "error" not in body:
         error_cls = _CHALICE_ERRORS.get(response.status_code, BadRequestError)
@@ -82,7 +85,22 @@ def record_workflow_token(event):  # noqa: ANN001, ANN201
     """The workflow parked itself; remember its task token on the registration."""
     from chalicelib.services.workflow_tokens import record_task_token
 
-    for record in event:
-        record_task_token(record.body)
+    try:
+        for record in event:
+            record_task_token(record.body)
+    finally:
+        flush_metrics()
+
+
+@app.on_sqs_message(queue=os.environ.get("SMS_OUTBOX_QUEUE_NAME", "vssid-sms-outbox"), batch_size=1)
+def send_outbox_sms(event):  # noqa: ANN001, ANN201
+    """Send a queued SMS; an error leaves it on the queue for SQS to deliver again (then the DLQ)."""
+    from chalicelib.services.outbox_delivery import deliver
+
+    try:
+        for record in event:
+            deliver(record.body)
+    finally:
+        flush_metrics()
 
 

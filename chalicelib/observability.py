@@ -16,3 +16,9 @@ metrics = Metrics(namespace="VssID", service="vssid")
 def correlation_id() -> str:
     """The id that ties this request's log lines and its workflow together."""
     return logger.get_correlation_id() or "none"
+
+
+def flush_metrics() -> None:
+    """Write the buffered metrics as one EMF log line; nothing when the request recorded none."""
+    if metrics.metric_set:
+        metrics.flush_metrics()

@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +27,33 @@ FUNCTIONS = {
     "APIHandler": "ApiFunctionRole",
     "RecordWorkflowToken": "TokenConsumerRole",
     "CitizenToken": "CitizenTokenAuthorizerRole",
+    "SendOutboxSms": "SmsOutboxRole",
 }
+# The SQS-triggered functions subscribe by queue name, which Chalice reads from the app at package time.
+QUEUE_ENV = {"REGISTRATION_TOKEN_QUEUE_NAME": "RegistrationTokenQueue", "SMS_OUTBOX_QUEUE_NAME": "SmsOutboxQueue"}
 
 
 def token_queue_name(stage: str) -> str:
     return f"vssid-{stage}-registration-tokens"
 
 
+def queue_names(stage: str) -> dict[str, str]:
+    """Queue-name environment variable → the stage's queue name (token queue, SMS outbox)."""
+    return {"REGISTRATION_TOKEN_QUEUE_NAME": token_queue_name(stage),
+            "SMS_OUTBOX_QUEUE_NAME": f"vssid-{stage}-sms-outbox"}
+
+
+def chalice_environment(stage: str, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment `chalice package` runs in: app.py names its SQS queues from it at import."""
+    env = {**(os.environ if environ is None else environ), **queue_names(stage)}
+    env.pop("VSSID_LOCAL_MODE", None)  # /_local routes are never packaged
+    return env
+
+
 def merge_template(stage: str) -> dict[str, Any]:
     template = json.loads((ROOT / "infra" / "resources.json").read_text(encoding="utf-8"))
     resources = template["Resources"]
-    environment: dict[str, Any] = {"VSSID_STAGE": stage}
+    environment: dict[str, Any] = {"VSSID_STAGE": stage, "VSSID_SMS_SENDER_ID": {"Ref": "SmsSenderId"}}
     for logical_id, resource in resources.items():
         metadata = resource.get("Metadata", {})
         if "vssid:definition" in metadata:
@@ -44,7 +61,9 @@ def merge_template(stage: str) -> dict[str, Any]:
             resource["Properties"]["DefinitionString"] = asl
         if "vssid:env" in metadata:
             environment[metadata["vssid:env"]] = {"Ref": logical_id}
-    resources["RegistrationTokenQueue"]["Properties"]["QueueName"] = token_queue_name(stage)
+    names = queue_names(stage)
+    for variable, logical_id in QUEUE_ENV.items():
+        resources[logical_id]["Properties"]["QueueName"] = names[variable]
     from infra.gateway_responses import cloudformation_resources
 
     resources.update(cloudformation_resources())
@@ -66,8 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     merge.write_text(json.dumps(merge_template(args.stage), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {merge.relative_to(ROOT)}")
     if args.package:
-        env = {**os.environ, "REGISTRATION_TOKEN_QUEUE_NAME": token_queue_name(args.stage)}
-        env.pop("VSSID_LOCAL_MODE", None)  # /_local routes are never packaged
+        env = chalice_environment(args.stage)
         command = ["chalice", "package", "--stage", args.stage, "--merge-template", str(merge), str(out / "package")]
         return subprocess.call(command, cwd=ROOT, env=env)  # noqa: S603 - fixed command, our own arguments
     return 0

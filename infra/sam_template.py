@@ -33,16 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script: make infra importable
 
-from infra.package import merge_template, token_queue_name  # noqa: E402
+from infra.package import chalice_environment, merge_template  # noqa: E402
 
 DEFAULT_REGION = "ap-southeast-1"
 
 
 def package_environment(stage: str, environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment infra/package.py gives `chalice package`: the caller's, plus the stage's queue name."""
-    env = dict(os.environ if environ is None else environ)
-    env["REGISTRATION_TOKEN_QUEUE_NAME"] = token_queue_name(stage)
-    env.pop("VSSID_LOCAL_MODE", None)  # /_local routes are never packaged
+    env = chalice_environment(stage, environ)
     # chalice refuses to package without a region (it names the service principals); the stage lives here.
     if not env.get("AWS_DEFAULT_REGION"):
         env["AWS_DEFAULT_REGION"] = DEFAULT_REGION

@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 import urllib.request
+from collections.abc import Callable
 
 API_HOST = "127.0.0.1"
 
@@ -40,21 +41,21 @@ def _switch_on_step_functions(moto_port: int) -> None:
         response.read()
 
 
-def _consume_tokens(stop: threading.Event) -> None:
-    """What the SQS trigger does on Lambda: hand each token message to the consumer."""
+def _consume(queue_env: str, handle: Callable[[str], object], label: str, stop: threading.Event) -> None:
+    """What an SQS trigger does on Lambda: hand each message to its consumer, delete it once handled;
+    a failure leaves it on the queue to come back after the visibility timeout (then the DLQ)."""
     from chalicelib.aws.clients import get_client
-    from chalicelib.services.workflow_tokens import record_task_token
 
     sqs = get_client("sqs")
-    url = os.environ["REGISTRATION_TOKEN_QUEUE_URL"]
+    url = os.environ[queue_env]
     while not stop.is_set():
         try:
-            batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+            batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1, WaitTimeSeconds=1)
             for message in batch.get("Messages", []):
-                record_task_token(message["Body"])
+                handle(message["Body"])
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         except Exception as exc:  # noqa: BLE001 - keep consuming; the message returns to the queue
-            print(f"[tokens] {type(exc).__name__}; retrying")
+            print(f"[{label}] {type(exc).__name__}; retrying")
             stop.wait(1)
 
 
@@ -110,7 +111,13 @@ def main() -> int:
     from local import outbox
 
     stop = threading.Event()
-    threading.Thread(target=_consume_tokens, args=(stop,), daemon=True).start()
+    from chalicelib.services.outbox_delivery import deliver
+    from chalicelib.services.workflow_tokens import record_task_token
+
+    threading.Thread(target=_consume, args=("REGISTRATION_TOKEN_QUEUE_URL", record_task_token, "tokens", stop),
+                     daemon=True).start()
+    threading.Thread(target=_consume, args=("SMS_OUTBOX_QUEUE_URL", deliver, "sms outbox", stop),
+                     daemon=True).start()
     threading.Thread(target=outbox.watch, args=(os.environ["AWS_DEFAULT_REGION"], _print_message, stop),
                      daemon=True).start()
 

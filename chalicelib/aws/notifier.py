@@ -34,6 +34,32 @@ def send_sms(phone_e164: str, text: str) -> str:
     return response["MessageId"]
 
 
+def send_or_queue(phone_e164: str, text: str, kind: str) -> str:
+    """A notice that must reach the citizen but need not hold up the request: sent now if SNS takes it,
+    otherwise queued in the SMS outbox for the consumer to retry. Returns "sent" or "queued"."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from chalicelib.aws import sms_outbox
+    from chalicelib.observability import correlation_id
+
+    try:
+        send_sms(phone_e164, text)
+        return "sent"
+    except NotificationError:
+        pass
+    try:
+        sms_outbox.enqueue(phone_e164, text, kind, correlation_id())
+    except (ClientError, BotoCoreError) as exc:
+        from aws_lambda_powertools.metrics import MetricUnit
+
+        # Neither channel took it: count it loudly (an alarm watches SmsLost); the request itself stands.
+        metrics.add_metric(name="SmsLost", unit=MetricUnit.Count, value=1)
+        logger.error("sms neither sent nor queued", extra={"kind": kind, "error": type(exc).__name__})
+        return "lost"
+    logger.warning("sms queued for retry", extra={"kind": kind})
+    return "queued"
+
+
 def send_email(to: str, subject: str, body: str) -> str:
     from botocore.exceptions import BotoCoreError, ClientError
 

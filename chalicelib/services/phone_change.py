@@ -46,10 +46,8 @@ def confirm(username: str, challenge_id: str, body: dict[str, Any]) -> dict[str,
     account = Account.get(username, consistent_read=True)
     old_phone = account.phone
     account.update(actions=[Account.phone.set(challenge.new_phone)], add_version_condition=False)
-    try:
-        notifier.send_sms(old_phone, "BHXH VN: So dien thoai cua tai khoan VssID da duoc doi sang "
-                                     f"{mask_phone(challenge.new_phone)}. Neu khong phai ban, hay goi 1900 9068.")
-    except notifier.NotificationError:
-        logger.warning("phone-change notice SMS failed")
+    notifier.send_or_queue(old_phone, "BHXH VN: So dien thoai cua tai khoan VssID da duoc doi sang "
+                                      f"{mask_phone(challenge.new_phone)}. Neu khong phai ban, hay goi 1900 9068.",
+                           "phone_changed")
     logger.info("citizen phone changed")
     return {"phone": challenge.new_phone}

@@ -149,13 +149,11 @@ def verify_device(challenge_id: str, body: dict[str, Any]) -> dict[str, Any]:
     name = (challenge.device_name or "thiet bi moi")[:40]
     from chalicelib.domain.messages import unaccented
 
-    try:
-        notifier.send_sms(account.phone, unaccented(
-            f"BHXH VN: Tai khoan VssID cua ban vua dang nhap tren {name} luc "
-            f"{clock.now().astimezone(clock.VIETNAM_TZ).strftime('%H:%M %d/%m/%Y')}. "
-            "Neu khong phai ban, hay doi mat khau ngay."))
-    except notifier.NotificationError:
-        logger.warning("new-device notice SMS failed")  # the move itself stands; the notice is a courtesy
+    # The move itself stands; the notice (a warning if it was not the citizen) must still arrive.
+    notifier.send_or_queue(account.phone, unaccented(
+        f"BHXH VN: Tai khoan VssID cua ban vua dang nhap tren {name} luc "
+        f"{clock.now().astimezone(clock.VIETNAM_TZ).strftime('%H:%M %d/%m/%Y')}. "
+        "Neu khong phai ban, hay doi mat khau ngay."), "new_device")
     _metric("DeviceMoved")
     return {"access_token": token, "expires_at": expires_at,
             "password_change_required": password_change_required(account)}

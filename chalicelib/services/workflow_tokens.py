@@ -29,6 +29,8 @@ def record_task_token(message_body: str) -> str:
     except (ValueError, KeyError, TypeError):
         logger.error("malformed token message")
         return "malformed"
+    if message.get("correlation_id"):
+        logger.set_correlation_id(str(message["correlation_id"]))  # the submit request that started it
     registration = Registration(registration_id)
     try:
         registration.update(

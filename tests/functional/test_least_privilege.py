@@ -533,14 +533,7 @@ class KnownGap(Exception):  # noqa: N818 - what the xfail below expects, and not
 # Permissions the app really needs that infra/resources.json does not grant yet (infra/ is not this test's to
 # edit). Each entry makes its role's test xfail(strict=True) with KnownGap; any other refusal fails it, and
 # once the template grants the permission the test passes, so the strict xfail fails: remove the entry then.
-KNOWN_GAPS: dict[str, dict[tuple[str, str], str]] = {
-    "ApiFunctionRole": {
-        ("s3:ListBucket", "DocumentsBucket"):
-            "HeadObject of a key that is not there (the Form 01 PDF before submit makes it; photos not yet "
-            "uploaded) answers 403 AccessDenied instead of 404 without s3:ListBucket on the bucket, so "
-            "documents.exists() raises and POST /submit fails",
-    },
-}
+KNOWN_GAPS: dict[str, dict[tuple[str, str], str]] = {}
 
 
 def _function_params() -> list[Any]:

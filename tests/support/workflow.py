@@ -28,6 +28,37 @@ def deliver_tokens(wait_seconds: float = 10.0, expect: int = 1) -> list[str]:
     return outcomes
 
 
+def deliver_sms(wait_seconds: float = 0.0) -> list[str]:
+    """Hand every message waiting in the SMS outbox to its consumer, as the Lambda SQS trigger does.
+    A message whose SMS fails is made visible again at the end of the sweep, as if its visibility
+    timeout had passed, so the next sweep is SQS's next delivery of it."""
+    from chalicelib.aws.notifier import NotificationError
+    from chalicelib.services.outbox_delivery import deliver
+
+    sqs = get_client("sqs")
+    url = os.environ["SMS_OUTBOX_QUEUE_URL"]
+    outcomes: list[str] = []
+    failed: list[str] = []
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+        for message in batch.get("Messages", []):
+            try:
+                outcomes.append(deliver(message["Body"]))
+            except NotificationError:
+                outcomes.append("failed")
+                failed.append(message["ReceiptHandle"])
+                continue
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        if not batch.get("Messages"):
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
+    for receipt in failed:
+        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=receipt, VisibilityTimeout=0)
+    return outcomes
+
+
 def executions(status: str | None = None) -> list[dict[str, Any]]:
     sfn = get_client("stepfunctions")
     kwargs: dict[str, Any] = {"stateMachineArn": os.environ["REGISTRATION_STATE_MACHINE_ARN"]}
@@ -43,6 +74,7 @@ def wait_for_execution(name_prefix: str, timeout: float = 20.0) -> dict[str, Any
     while time.monotonic() < end:
         for execution in executions():
             if execution["name"].startswith(name_prefix) and execution["status"] != "RUNNING":
+                deliver_sms()  # the workflow's notices wait in the SMS outbox until its consumer runs
                 return sfn.describe_execution(executionArn=execution["executionArn"])
         time.sleep(0.05)
     raise AssertionError(f"execution {name_prefix} still running after {timeout}s")
