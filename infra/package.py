@@ -59,6 +59,9 @@ def merge_template(stage: str) -> dict[str, Any]:
         if "vssid:definition" in metadata:
             asl = (ROOT / metadata["vssid:definition"]).read_text(encoding="utf-8")
             resource["Properties"]["DefinitionString"] = asl
+        if "vssid:inline-code" in metadata:  # a small custom-resource handler, shipped inside the template
+            code = (ROOT / metadata["vssid:inline-code"]).read_text(encoding="utf-8")
+            resource["Properties"]["Code"]["ZipFile"] = code
         if "vssid:env" in metadata:
             environment[metadata["vssid:env"]] = {"Ref": logical_id}
     names = queue_names(stage)

@@ -25,7 +25,8 @@ def load_template() -> dict[str, Any]:
 def local_names(template: dict[str, Any] | None = None) -> dict[str, str]:
     """Logical id → the name local runs and tests give the resource."""
     template = template or load_template()
-    return {lid: res["Metadata"]["vssid:local-name"] for lid, res in template["Resources"].items() if "Metadata" in res}
+    return {lid: res["Metadata"]["vssid:local-name"] for lid, res in template["Resources"].items()
+            if "vssid:local-name" in res.get("Metadata", {})}
 
 
 def _create_table(name: str, props: dict[str, Any]) -> None:
