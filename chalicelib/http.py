@@ -55,8 +55,8 @@ def _translate(exc: Exception) -> AppError:
         return exc
     from botocore.exceptions import BotoCoreError, ClientError
 
-    if isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") in _THROTTLING_CODES:
-        logger.warning("backing service busy", extra={"aws_error": exc.response["Error"]["Code"]})
+    if isinstance(exc, ClientError) and _retryable(exc):
+        logger.warning("backing service busy", extra={"aws_error": exc.response.get("Error", {}).get("Code")})
         return ServiceUnavailableError()
     if isinstance(exc, BotoCoreError):
         logger.warning("backing service unreachable", extra={"aws_error": type(exc).__name__})
@@ -80,6 +80,14 @@ def _translate(exc: Exception) -> AppError:
              for frame in traceback.extract_tb(exc.__traceback__)[-6:]]
     logger.error("unhandled error", extra={"error_type": type(exc).__name__, "where": where})
     return InternalError()
+
+
+def _retryable(exc: Any) -> bool:
+    """Throttling or an outage of the service: by its code, or by its 5xx status when there is no body to
+    name it (S3 answers a HEAD with a bare 503 SlowDown, which botocore can only call "503")."""
+    if exc.response.get("Error", {}).get("Code") in _THROTTLING_CODES:
+        return True
+    return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0) >= 500
 
 
 def api_route(bp: Blueprint, path: str, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -114,7 +122,7 @@ def idempotent(request: Request, scope: str, run: Callable[[], tuple[int, dict[s
     again; the same key with a different body is refused.
     """
     key = request.headers.get("idempotency-key")
-    if not key:
+    if key is None:  # an empty header is a malformed key, not a missing one
         status, body = run()
         return json_response(body, status)
     if not _IDEMPOTENCY_KEY.fullmatch(key):

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from chalicelib.errors import ServiceUnavailableError
 from chalicelib.models.base import table_name
+from chalicelib.observability import logger
 
 KEY_LIFETIME_SECONDS = 24 * 3600
 
@@ -51,11 +53,32 @@ def run_once(scope: str, key: str, payload_hash: str, run: Callable[[], Outcome]
         # Lets Powertools expire an in-progress record when this invocation times out.
         config.register_lambda_context(lambda_context)
 
+    from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyPersistenceLayerError
+
+    done: dict[str, Any] = {}
+
     @idempotent_function(data_keyword_argument="request", persistence_store=_store(), config=config,
                          key_prefix=f"vssid#{scope}")
     def _run(request: dict[str, str]) -> dict[str, Any]:
-        status, body = run()
+        try:
+            done["outcome"] = run()
+        except Exception as exc:
+            done["error"] = exc
+            raise
+        status, body = done["outcome"]
         return {"status": status, "body": body}
 
-    result = _run(request={"key": key, "payload_hash": payload_hash})
+    try:
+        result = _run(request={"key": key, "payload_hash": payload_hash})
+    except IdempotencyPersistenceLayerError as exc:
+        # The key store failed, not the request. Powertools hides what the request itself did; answer that.
+        logger.warning("idempotency store failed", extra={"aws_error": type(exc.__cause__).__name__,
+                                                          "ran": "outcome" in done or "error" in done})
+        if "outcome" in done:
+            # Done, but not remembered: a retry within the in-progress window gets 409 REQUEST_IN_PROGRESS,
+            # later it runs again, and every use case behind a key is safe to run again.
+            return done["outcome"]
+        if "error" in done:
+            raise done["error"] from None
+        raise ServiceUnavailableError() from None  # nothing ran: the retry starts afresh
     return int(result["status"]), result["body"]

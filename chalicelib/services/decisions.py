@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib import clock
 from chalicelib.aws import notifier, workflow
@@ -134,6 +134,8 @@ def approve(staff: StaffIdentity, registration_id: str, body: dict[str, Any]) ->
         )
     registration = load_for_staff(staff, registration_id)
     if registration.status == APPROVED and registration.decided_by == staff.username:
+        # A retry: the first request may have stopped before the workflow heard of the decision.
+        _resume_workflow(registration_id, APPROVED)
         account = Account.get(registration.social_insurance_number, consistent_read=True)
         if not account.initial_password_delivered:
             _deliver_initial_password(registration, account, rotate=True)
@@ -231,6 +233,7 @@ def reject(staff: StaffIdentity, registration_id: str, body: dict[str, Any]) -> 
     reason = clean_text(reason)
     registration = load_for_staff(staff, registration_id)
     if registration.status == REJECTED and registration.decided_by == staff.username:
+        _resume_workflow(registration_id, REJECTED)  # a retry: see approve
         if not registration.decision_notice_sent:
             _send_rejection(registration)
         return _decision_body(registration)
@@ -261,13 +264,24 @@ def reject(staff: StaffIdentity, registration_id: str, body: dict[str, Any]) -> 
 
 
 def _send_rejection(registration: Registration) -> None:
+    # Marked before it is sent and given back if sending fails (as the submitted SMS is): marking after
+    # sending made a failed mark send the notice twice on the retry.
+    try:
+        registration.update(actions=[Registration.decision_notice_sent.set(True)],
+                            condition=(Registration.decision_notice_sent == False)  # noqa: E712
+                            | Registration.decision_notice_sent.does_not_exist(),
+                            add_version_condition=False)
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
+        return  # another request sent it
     reason = registration.rejection_reason or ""
     try:
         notifier.send_sms(registration.phone, messages.rejected_sms(registration.registration_id, reason))
     except notifier.NotificationError:
         logger.warning("rejection SMS failed", extra={"registration_id": registration.registration_id})
+        registration.update(actions=[Registration.decision_notice_sent.set(False)], add_version_condition=False)
         raise ServiceUnavailableError() from None
-    registration.update(actions=[Registration.decision_notice_sent.set(True)], add_version_condition=False)
     if registration.email:
         subject, text = messages.rejected_email(registration.full_name, registration.registration_id, reason)
         _best_effort_email(registration.email, subject, text, registration.registration_id)

@@ -78,6 +78,7 @@ def send(challenge: OtpChallenge, account: Account | None) -> dict[str, object]:
     if account is not None and to:
         sms_budget.spend(account.username, to, hourly=("otp", settings.otp_sends_per_hour))
     code = pyotp.TOTP(pyotp.random_base32(), digits=6).now()
+    previous = (challenge.otp_digest, challenge.otp_expires_epoch, challenge.last_sent_epoch)
     try:
         challenge.update(
             actions=[OtpChallenge.otp_digest.set(_digest(challenge.challenge_id, code)),
@@ -94,9 +95,26 @@ def send(challenge: OtpChallenge, account: Account | None) -> dict[str, object]:
         try:
             notifier.send_sms(to, sms_text(code, challenge.purpose))
         except notifier.NotificationError:
+            _unsend(challenge, previous, now)
             raise ServiceUnavailableError() from None
     return {"challenge_id": challenge.challenge_id, "expires_in": settings.otp_seconds,
             "resend_after": settings.otp_resend_seconds}
+
+
+def _unsend(challenge: OtpChallenge, previous: tuple[str | None, int, int], sent_epoch: int) -> None:
+    """The SMS did not go out: put the earlier code and resend time back, so the client's retry is not
+    told to wait for a code it never got."""
+    digest, expires_epoch, last_sent_epoch = previous
+    try:
+        challenge.update(
+            actions=[OtpChallenge.otp_digest.set(digest) if digest else OtpChallenge.otp_digest.remove(),
+                     OtpChallenge.otp_expires_epoch.set(expires_epoch),
+                     OtpChallenge.last_sent_epoch.set(last_sent_epoch)],
+            condition=OtpChallenge.last_sent_epoch == sent_epoch,
+        )
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
 
 
 def verify(challenge: OtpChallenge, code: object) -> None:

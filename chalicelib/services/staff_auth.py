@@ -63,6 +63,18 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
     if not password_ok or step is None or step <= staff.last_totp_step:
         _record_failure(staff, now.timestamp())
         raise InvalidCredentialsError()
+    # The session is stored before the code is spent, so a failure in between never spends a code
+    # without a session (the retry with the same code must work); its token is shown only afterwards.
+    token = new_token()
+    expires = now + timedelta(seconds=get_settings().staff_session_seconds)
+    session = StaffSession(
+        token_digest(token),
+        username=staff.username,
+        office_code=staff.office_code,
+        expires_at=stored(expires),
+        expires_at_epoch=int(expires.timestamp()),
+    )
+    session.save()
     try:
         # The code is spent: the same code cannot open a second session (replay).
         staff.update(
@@ -70,18 +82,10 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
             condition=StaffMember.last_totp_step < step,
         )
     except UpdateError as exc:
+        session.delete()
         if not condition_failed(exc):
             raise
         raise InvalidCredentialsError() from None
-    token = new_token()
-    expires = now + timedelta(seconds=get_settings().staff_session_seconds)
-    StaffSession(
-        token_digest(token),
-        username=staff.username,
-        office_code=staff.office_code,
-        expires_at=stored(expires),
-        expires_at_epoch=int(expires.timestamp()),
-    ).save()
     logger.info("staff signed in", extra={"staff": staff.username, "office": staff.office_code})
     return {"staff_token": token, "expires_at": clock.iso(expires), "office_code": staff.office_code,
             "username": staff.username}
