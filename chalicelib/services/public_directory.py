@@ -37,6 +37,10 @@ from chalicelib.pagination import DEFAULT_LIMIT, Page, decode_token, encode_toke
 DEFAULT_RADIUS_KM = 10.0
 MAX_QUERY_LENGTH = 100
 MAX_EXAMINED = 1000  # search terms one request reads at most
+# Geohash cells one "near me" request reads at most (one Query each). Cells narrow towards the poles, so a
+# circle there needs ever more of them (about 1,000 at a pole): beyond roughly 79° of latitude for the
+# largest radius, a request would otherwise take many seconds. Every place the directory serves needs < 100.
+MAX_NEARBY_CELLS = 300
 READ_CHUNK = 100  # BatchGetItem reads at most 100 keys a call
 _PROVINCE = re.compile(r"[0-9]{2}")
 _CODE_QUERY = re.compile(r"[0-9][0-9 .\-]*")
@@ -263,12 +267,17 @@ def nearby_offices(lat: Any, lon: Any, radius_km: Any = None, limit: int = DEFAU
         low_inclusive=False)
     problems.raise_if_any()
     assert point_lat is not None and point_lon is not None and radius is not None
-    return _nearby("OFFICE", point_lat, point_lon, radius, limit)
+    cells = cells_covering(point_lat, point_lon, radius)
+    if len(cells) > MAX_NEARBY_CELLS:
+        problems.add("lat", "is too close to a pole for this radius; give a smaller radius_km",
+                     "quá gần cực Trái Đất với bán kính này; hãy giảm radius_km")
+        problems.raise_if_any()
+    return _nearby("OFFICE", point_lat, point_lon, radius, limit, cells)
 
 
-def _nearby(collection: str, lat: float, lon: float, radius_km: float, limit: int) -> Page:
+def _nearby(collection: str, lat: float, lon: float, radius_km: float, limit: int, cells: set[str]) -> Page:
     within: list[tuple[float, str, dict[str, Any]]] = []
-    for cell in sorted(cells_covering(lat, lon, radius_km)):
+    for cell in sorted(cells):
         for item in DirectoryItem.geo_index.query(f"{collection}#{cell}"):
             distance = haversine_km(lat, lon, float(item.lat), float(item.lon))
             if distance <= radius_km:

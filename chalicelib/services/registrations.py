@@ -148,7 +148,9 @@ def fresh_uploads(registration: Registration, body: dict[str, Any]) -> tuple[int
     """New presigned POSTs (the old ones expire), optionally for PNG instead of JPEG."""
     if RegistrationStatus(registration.status) not in EDITABLE:
         raise InvalidStateError()
-    wanted = body.get("content_types") or {}
+    wanted = body.get("content_types")
+    if wanted is None:  # absent or null; `false`, `[]` or `""` are not a map and are refused below
+        wanted = {}
     if not isinstance(wanted, dict) or any(
         kind not in DOCUMENT_KINDS or value not in ALLOWED_CONTENT_TYPES for kind, value in wanted.items()
     ):
