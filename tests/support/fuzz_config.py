@@ -12,9 +12,10 @@ import schemathesis
 from tests.support.fuzz_session import FuzzSession, sign_in_citizen
 
 SEED = 20261125
-# Generated cases per operation in the fuzzing phase; the examples and coverage phases add their own
-# (every documented example, boundaries, missing fields, undeclared methods, missing headers).
-MAX_EXAMPLES = 5
+# Generated cases per operation in the fuzzing phase. The coverage phase (boundaries, every missing or
+# wrong-typed field, undeclared methods, missing headers) is deterministic and makes ~94% of the ~1,900
+# cases; the examples phase replays the document's examples.
+MAX_EXAMPLES = 2
 
 # TRACE and QUERY never reach the app: API Gateway accepts only DELETE, GET, HEAD, OPTIONS, PATCH, POST and
 # PUT, and Chalice's local server (Python's http.server) answers anything else with its own HTML 501.

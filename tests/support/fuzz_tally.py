@@ -14,12 +14,14 @@ import schemathesis
 class Tally:
     def __init__(self) -> None:
         self.cases: Counter[str] = Counter()
+        self.phases: Counter[str] = Counter()
         self.failures: dict[str, set[str]] = {}
 
     @contextmanager
     def counting(self, case: schemathesis.Case) -> Iterator[None]:
         label = case.operation.label
         self.cases[label] += 1
+        self.phases[case.meta.phase.name.value if case.meta else "explicit"] += 1
         try:
             yield
         except BaseException as exc:  # Schemathesis's FailureGroup is a BaseExceptionGroup
@@ -37,7 +39,8 @@ class Tally:
                 for label, count in sorted(self.cases.items())]
         return [
             f"schemathesis: {len(self.cases)} operations, {sum(self.cases.values())} generated cases, "
-            f"{self.failure_count} failures",
+            f"{self.failure_count} failures ("
+            + ", ".join(f"{count} {phase}" for phase, count in sorted(self.phases.items())) + ")",
             *rows,
         ]
 
