@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import re
 from dataclasses import dataclass, field
@@ -35,21 +37,41 @@ def parse_limit(raw: str | None) -> int:
     return int(raw)
 
 
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    text = text.rstrip("=")
+    return base64.urlsafe_b64decode((text + "=" * (-len(text) % 4)).encode())
+
+
+def _signature(payload: str) -> str:
+    from chalicelib.secrets import pagination_key
+
+    return _b64(hmac.new(pagination_key(), payload.encode(), hashlib.sha256).digest()[:16])
+
+
 def encode_token(last_key: dict[str, Any] | None) -> str | None:
+    """DynamoDB's start key, signed: a client can hand it back but cannot make one up."""
     if not last_key:
         return None
-    return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode().rstrip("=")
+    payload = _b64(json.dumps(last_key, separators=(",", ":")).encode())
+    return f"{payload}.{_signature(payload)}"
 
 
 def decode_token(token: str | None) -> dict[str, Any] | None:
     if not token:
         return None
-    padded = token + "=" * (-len(token) % 4)
-    try:
-        decoded = base64.urlsafe_b64decode(padded.encode()).decode() if len(token) <= MAX_TOKEN_LENGTH else "null"
-        value = json.loads(decoded)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        value = None
+    payload, _, signature = token.partition(".")
+    value: Any = None
+    if len(token) <= MAX_TOKEN_LENGTH and signature and hmac.compare_digest(
+        signature.rstrip("=").encode(), _signature(payload).encode()
+    ):
+        try:
+            value = json.loads(_unb64(payload).decode())
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            value = None
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, dict) and len(v) == 1 and next(iter(v)) in ("S", "N")
         and isinstance(next(iter(v.values())), str)

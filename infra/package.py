@@ -64,6 +64,8 @@ def merge_template(stage: str) -> dict[str, Any]:
             resource["Properties"]["Code"]["ZipFile"] = code
         if "vssid:env" in metadata:
             environment[metadata["vssid:env"]] = {"Ref": logical_id}
+    for secret in template.get("Metadata", {}).get("vssid:secrets", []):
+        environment[secret["env"]] = {"Ref": secret["parameter"]}  # the parameter's name, never its value
     names = queue_names(stage)
     for variable, logical_id in QUEUE_ENV.items():
         resources[logical_id]["Properties"]["QueueName"] = names[variable]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -156,4 +157,10 @@ def create_all(region: str) -> dict[str, str]:
         else:
             raise ValueError(f"bootstrap does not know how to create {kind} ({lid})")
         env[res["Metadata"]["vssid:env"]] = physical[lid]
+    for secret in template.get("Metadata", {}).get("vssid:secrets", []):
+        # CloudFormation cannot create SecureStrings, so deployers create them (README); locally we do.
+        name = parameters[secret["parameter"]]
+        get_client("ssm").put_parameter(Name=name, Type="SecureString", Overwrite=True,
+                                        Value=secrets.token_hex(secret["bytes"]))
+        env[secret["env"]] = name
     return env

@@ -74,7 +74,7 @@ def test_a_token_is_safe_in_a_query_string():
     token = encode_token({"name": {"S": "BHXH quận Hoàn Kiếm / ? & = +"}})
 
     assert token is not None
-    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")  # unreserved
 
 
 @pytest.mark.parametrize("last_key", [None, {}])
@@ -123,6 +123,17 @@ def test_a_token_this_api_did_not_give_out_is_a_validation_error(token: str):
     assert (error.status, error.code) == (400, "VALIDATION_FAILED")
     assert error.fields == {"next_token": "is not a token this API gave out"}
     assert error.extra["fields_vi"] == {"next_token": "không phải mã trang do hệ thống cấp"}
+
+
+def test_a_start_key_the_api_did_not_sign_is_refused():
+    payload, _, signature = TOKEN.partition(".")
+    forged = encode_token({"pk": {"S": "someone-else"}}) or ""
+    with pytest.raises(ValidationFailedError):
+        decode_token(f"{forged.partition('.')[0]}.{signature}")  # another key under this token's signature
+    with pytest.raises(ValidationFailedError):
+        decode_token(payload)  # the bare, unsigned start key
+    with pytest.raises(ValidationFailedError):
+        decode_token(f"{payload}.é")
 
 
 def test_padding_is_optional_on_the_way_back():
