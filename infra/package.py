@@ -92,7 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.package:
         env = chalice_environment(args.stage)
         command = ["chalice", "package", "--stage", args.stage, "--merge-template", str(merge), str(out / "package")]
-        return subprocess.call(command, cwd=ROOT, env=env)  # noqa: S603 - fixed command, our own arguments
+        status = subprocess.call(command, cwd=ROOT, env=env)  # noqa: S603 - fixed command, our own arguments
+        if status == 0:
+            from infra.slim_package import slim
+
+            before, after = slim(out / "package" / "deployment.zip")
+            print(f"deployment.zip {before / 1e6:.1f} MB → {after / 1e6:.1f} MB (infra/slim_package.py)")
+        return status
     return 0
 
 

@@ -479,8 +479,17 @@ def _kms(call: Call, catalog: ArnCatalog) -> list[IamRequest]:
     return [IamRequest(f"kms:{call.operation}", key, catalog.key_label(key))]
 
 
+def _ssm(call: Call, catalog: ArnCatalog) -> list[IamRequest]:
+    if call.operation != "GetParameter":
+        raise PolicyError(f"no IAM mapping for ssm {call.operation}; add one to tests/support/aws_calls.py")
+    name = str(call.params["Name"])
+    # SecureStrings under the AWS managed aws/ssm key: its key policy lets SSM decrypt for the account.
+    arn = f"arn:{catalog.resolver.partition}:ssm:{catalog.where()}:parameter{name}"
+    return [IamRequest("ssm:GetParameter", arn, f"SSM parameter {name}")]
+
+
 MAPPERS = {"dynamodb": _dynamodb, "s3": _s3, "sqs": _sqs, "sns": _sns, "ses": _ses, "stepfunctions": _states,
-           "kms": _kms}
+           "kms": _kms, "ssm": _ssm}
 
 
 def iam_requests(call: Call, catalog: ArnCatalog) -> list[IamRequest]:
