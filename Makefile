@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+BENCH_STAMP := $(VENV)/.installed-bench
+
+.PHONY: install run test lint bench bench-quick clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -25,8 +27,18 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
-bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt -c requirements.lock
+	@touch $(BENCH_STAMP)
+
+# Every benchmark, printing its figures (package_size builds the Lambda zip and throughput runs locust:
+# minutes each). `make bench-quick` leaves those two out.
+bench: $(BENCH_STAMP)
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+bench-quick: install
+	@for script in bench/cold_start.py bench/dynamodb_cost.py bench/workflow_cost.py bench/loader_throughput.py; do \
+		echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -4,18 +4,31 @@ from __future__ import annotations
 
 from chalice import AuthResponse, Blueprint, Response
 
-from chalicelib.errors import PasswordChangeRequiredError, SessionReplacedError, UnauthorizedError
+from chalicelib.errors import (
+    PasswordChangeRequiredError,
+    ServiceUnavailableError,
+    SessionReplacedError,
+    UnauthorizedError,
+)
 from chalicelib.http import api_route, json_body, json_response
 from chalicelib.services import captchas, sessions, sign_in
 
 bp = Blueprint(__name__)
 JSON = ["application/json"]
+UNAVAILABLE = "UNAVAILABLE"
 
 
 @bp.authorizer(ttl_seconds=0)  # no caching: a logout or a device move takes effect on the next request
 def citizen_token(auth_request):  # noqa: ANN001, ANN201
+    from botocore.exceptions import BotoCoreError, ClientError
+    from pynamodb.exceptions import PynamoDBException
+
     token = (auth_request.token or "").removeprefix("Bearer ").strip()
-    session = sessions.resolve(token)
+    try:
+        session = sessions.resolve(token)
+    except (PynamoDBException, ClientError, BotoCoreError):
+        # An exception here would be API Gateway's bare 500; let the route answer 503 + Retry-After instead.
+        return AuthResponse(routes=["*"], principal_id="unavailable", context={"state": UNAVAILABLE})
     if session is None:
         return AuthResponse(routes=[], principal_id="anonymous")
     return AuthResponse(routes=["*"], principal_id=session.username,
@@ -25,7 +38,7 @@ def citizen_token(auth_request):  # noqa: ANN001, ANN201
 def citizen(*, allow_password_change: bool = False) -> str:
     """The signed-in citizen's username; refuses a replaced session and, unless allowed, a pending
     password change."""
-    context = (bp.current_request.context or {}).get("authorizer") or {}
+    context = _authorizer_context()
     username = context.get("principalId")
     if not username or username == "anonymous":
         raise UnauthorizedError()
@@ -39,8 +52,15 @@ def citizen(*, allow_password_change: bool = False) -> str:
     return username
 
 
+def _authorizer_context() -> dict[str, str]:
+    context = (bp.current_request.context or {}).get("authorizer") or {}
+    if context.get("state") == UNAVAILABLE:  # the session store could not be read
+        raise ServiceUnavailableError()
+    return context
+
+
 def _session_digest() -> str:
-    return ((bp.current_request.context or {}).get("authorizer") or {}).get("session", "")
+    return _authorizer_context().get("session", "")
 
 
 @api_route(bp, "/v1/auth/captcha", methods=["GET"])

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from pynamodb.exceptions import UpdateError
@@ -28,6 +30,7 @@ from chalicelib.errors import (
 from chalicelib.models.account import Account
 from chalicelib.models.base import condition_failed
 from chalicelib.models.sign_in import OtpChallenge
+from chalicelib.observability import logger
 from chalicelib.services import sms_budget
 
 CHALLENGE_SECONDS = 15 * 60
@@ -136,4 +139,18 @@ def verify(challenge: OtpChallenge, code: object) -> None:
     except UpdateError as exc:
         if condition_failed(exc):
             raise OtpInvalidError() from None  # used a moment ago by a concurrent request
+        raise
+
+
+@contextmanager
+def given_back_on_failure(challenge: OtpChallenge) -> Iterator[None]:
+    """After `verify` spent the challenge: if the work it unlocks fails, make the code usable again so the
+    client's retry can finish (the work itself is all-or-nothing or repeatable)."""
+    try:
+        yield
+    except Exception:
+        try:
+            challenge.update(actions=[OtpChallenge.used.set(False)], condition=OtpChallenge.used == True)  # noqa: E712
+        except Exception:  # noqa: BLE001 - the original error is the one to report
+            logger.warning("spent challenge could not be given back")
         raise

@@ -43,9 +43,10 @@ def resend(username: str, challenge_id: str) -> dict[str, object]:
 def confirm(username: str, challenge_id: str, body: dict[str, Any]) -> dict[str, str]:
     challenge = _owned(username, challenge_id)
     otp.verify(challenge, body.get("otp"))
-    account = Account.get(username, consistent_read=True)
-    old_phone = account.phone
-    account.update(actions=[Account.phone.set(challenge.new_phone)], add_version_condition=False)
+    with otp.given_back_on_failure(challenge):
+        account = Account.get(username, consistent_read=True)
+        old_phone = account.phone
+        account.update(actions=[Account.phone.set(challenge.new_phone)], add_version_condition=False)
     notifier.send_or_queue(old_phone, "BHXH VN: So dien thoai cua tai khoan VssID da duoc doi sang "
                                       f"{mask_phone(challenge.new_phone)}. Neu khong phai ban, hay goi 1900 9068.",
                            "phone_changed")

@@ -119,14 +119,18 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
         actions.append(Account.password_hash.set(credentials.hash_password(password)))
     if on_initial:
         actions += [Account.initial_password_used.set(True), Account.initial_password_hash.set(account.password_hash)]
-    if account.device_id is None:
+    first_device = account.device_id is None
+    if first_device:
         actions += [Account.device_id.set(device_id), Account.device_name.set(device_name)]
-    account.update(actions=actions, add_version_condition=False)
-    if account.device_id != device_id:
+    # What the citizen receives (session or device challenge) is written before the account records the
+    # initial password as used: if either write fails, the retry with the same password still works.
+    if not first_device and account.device_id != device_id:
         challenge_id = otp.create("DEVICE", account.username, device_id, device_name)
+        account.update(actions=actions, add_version_condition=False)
         raise DeviceConflictError(extra={"challenge_id": challenge_id})
-    _metric("LoginSucceeded")
     token, expires_at = sessions.start(account.username, device_id)
+    account.update(actions=actions, add_version_condition=False)
+    _metric("LoginSucceeded")
     logger.info("citizen signed in")
     return {"access_token": token, "expires_at": expires_at,
             "password_change_required": password_change_required(account)}
@@ -141,11 +145,12 @@ def verify_device(challenge_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """The code proves the registered phone: the account moves here, the old device is signed out."""
     challenge = otp.load(challenge_id, "DEVICE")
     otp.verify(challenge, body.get("otp"))
-    account = Account.get(challenge.username, consistent_read=True)
-    account.update(actions=[Account.device_id.set(challenge.device_id),
-                            Account.device_name.set(challenge.device_name)], add_version_condition=False)
-    sessions.end_all(account.username, replace=True)
-    token, expires_at = sessions.start(account.username, challenge.device_id or "")
+    with otp.given_back_on_failure(challenge):  # a failed write below must not burn the citizen's code
+        account = Account.get(challenge.username, consistent_read=True)
+        account.update(actions=[Account.device_id.set(challenge.device_id),
+                                Account.device_name.set(challenge.device_name)], add_version_condition=False)
+        sessions.end_all(account.username, replace=True)
+        token, expires_at = sessions.start(account.username, challenge.device_id or "")
     name = (challenge.device_name or "thiet bi moi")[:40]
     from chalicelib.domain.messages import unaccented
 
