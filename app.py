@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 
 from chalice import Chalice, Response
@@ -63,9 +64,14 @@ _CHALICE_ERRORS: dict[int, type[AppError]] = {
 }
 
 
+_CORRELATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
 @app.middleware("http")
 def contract_errors(event, get_response):  # noqa: ANN001, ANN201
-    request_id = (event.headers or {}).get("x-correlation-id") or (event.context or {}).get("requestId")
+    given = (event.headers or {}).get("x-correlation-id") or ""
+    # A client's id is kept only if it looks like one: it goes into every log line and the workflow input.
+    request_id = given if _CORRELATION_ID.fullmatch(given) else (event.context or {}).get("requestId")
     logger.set_correlation_id(request_id or uuid.uuid4().hex)
     try:
         response: Response = get_response(event)

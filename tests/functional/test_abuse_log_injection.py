@@ -52,6 +52,12 @@ def test_injected_text_never_breaks_a_log_line(client, service_log):
     assert all(isinstance(record, dict) and record.get("service") == "vssid" for record in records)
     assert not [r for r in records if r.get("message") == "pwned"]  # ... and none of them is the injected one
     assert "\r" not in text and "\x1b" not in text
-    assert any(r.get("correlation_id") == FAKE_RECORD for r in records)  # it was there, safely escaped
+    # a hostile id is not kept at all: the request gets an id of its own
+    assert all(r.get("correlation_id") and r["correlation_id"] != FAKE_RECORD for r in records)
+    call(client, "POST", "/v1/feedback", {
+        "category": "HEALTH_INSURANCE", "office_code": "HN-HK",
+        "message": "Phản ánh về thẻ BHYT của tôi, nội dung dài đủ để được nhận.",
+        "contact": {"name": "Trần Thị B", "phone": "0977 888 999"}}, {"X-Correlation-Id": "app-7f3e9c2a-retry-2"})
+    assert '"correlation_id":"app-7f3e9c2a-retry-2"' in service_log.getvalue()  # a well-formed one is kept
     for name in [*names, citizen.form["full_name"], "Nguyễn Văn"]:
         assert name not in text
