@@ -5,8 +5,12 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.http import api_route, idempotent, json_body, json_response, query_param
+from chalicelib.lazy import lazy_module
 from chalicelib.pagination import parse_limit
-from chalicelib.services import decisions, staff_auth, staff_queue
+
+decisions = lazy_module("chalicelib.services.decisions")
+staff_auth = lazy_module("chalicelib.services.staff_auth")
+staff_queue = lazy_module("chalicelib.services.staff_queue")
 
 bp = Blueprint(__name__)
 JSON = ["application/json"]

@@ -5,8 +5,11 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.http import api_route, idempotent, json_body, json_response, query_param
+from chalicelib.lazy import lazy_module
 from chalicelib.pagination import parse_limit
-from chalicelib.services import feedback, staff_auth
+
+feedback = lazy_module("chalicelib.services.feedback")
+staff_auth = lazy_module("chalicelib.services.staff_auth")
 
 bp = Blueprint(__name__)
 JSON = ["application/json"]

@@ -11,7 +11,11 @@ from chalicelib.errors import (
     UnauthorizedError,
 )
 from chalicelib.http import api_route, json_body, json_response
-from chalicelib.services import captchas, sessions, sign_in
+from chalicelib.lazy import lazy_module
+
+captchas = lazy_module("chalicelib.services.captchas")
+sessions = lazy_module("chalicelib.services.sessions")
+sign_in = lazy_module("chalicelib.services.sign_in")
 
 bp = Blueprint(__name__)
 JSON = ["application/json"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.http import api_route, json_body, json_response
-from chalicelib.services import number_lookup
+from chalicelib.lazy import lazy_module
+
+number_lookup = lazy_module("chalicelib.services.number_lookup")
 
 bp = Blueprint(__name__)
 

@@ -6,9 +6,11 @@ from chalice import Blueprint, Response
 
 from chalicelib.handlers.citizen_auth import citizen, citizen_token
 from chalicelib.http import api_route, json_body, json_response, query_param
-from chalicelib.models.account import Account
+from chalicelib.lazy import lazy_module
 from chalicelib.pagination import parse_limit
-from chalicelib.services import my_records, phone_change
+
+my_records = lazy_module("chalicelib.services.my_records")
+phone_change = lazy_module("chalicelib.services.phone_change")
 
 bp = Blueprint(__name__)
 JSON = ["application/json"]
@@ -21,6 +23,8 @@ def _query(name: str) -> str | None:
 
 @api_route(bp, "/v1/me", methods=["GET"], authorizer=citizen_token)
 def me() -> Response:
+    from chalicelib.models.account import Account
+
     account = Account.get(citizen())
     return json_response({
         "social_insurance_number": account.username,

@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from chalice import Blueprint, Response
 
 from chalicelib.http import api_route, json_response
+from chalicelib.lazy import lazy_module
 from chalicelib.pagination import parse_limit
-from chalicelib.services import public_directory
+
+public_directory = lazy_module("chalicelib.services.public_directory")
 
 bp = Blueprint(__name__)
 

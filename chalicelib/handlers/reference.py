@@ -6,8 +6,10 @@ from chalice import Blueprint, Response
 
 from chalicelib.handlers.public_directory import search_offices_route_body
 from chalicelib.http import api_route, json_response, query_param
+from chalicelib.lazy import lazy_module
 from chalicelib.pagination import parse_limit
-from chalicelib.services import reference
+
+reference = lazy_module("chalicelib.services.reference")
 
 bp = Blueprint(__name__)
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.aws import documents as document_store
-from chalicelib.domain.documents import form01_key
 from chalicelib.errors import InvalidStateError
 from chalicelib.http import api_route, idempotent, json_body, json_response
-from chalicelib.models.registration import Registration
+from chalicelib.lazy import lazy_module
 from chalicelib.observability import correlation_id
-from chalicelib.services import registrations, submission
+
+registrations = lazy_module("chalicelib.services.registrations")
+submission = lazy_module("chalicelib.services.submission")
+registration_model = lazy_module("chalicelib.models.registration")
 
 bp = Blueprint(__name__)
 JSON = ["application/json"]
 
 
-def _owned(registration_id: str) -> Registration:
+def _owned(registration_id: str) -> registration_model.Registration:
     return registrations.load_for_owner(registration_id, bp.current_request.headers.get("x-registration-key"))
 
 
@@ -63,6 +65,8 @@ def get_form01(registration_id: str) -> Response:
     if not registration.attempt:
         raise InvalidStateError("Submit the registration first; Form 01 is printed after submission.",
                                 "Vui lòng gửi tờ khai trước; Tờ khai mẫu 01 được in sau khi gửi.")
+    from chalicelib.domain.documents import form01_key
+
     key = form01_key(registration_id, int(registration.attempt))
     accept = (bp.current_request.headers.get("accept") or "").lower()
     if "application/pdf" not in accept:

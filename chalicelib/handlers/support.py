@@ -5,9 +5,13 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.http import api_route, idempotent, json_body, json_response, query_param
+from chalicelib.lazy import lazy_module
 from chalicelib.pagination import parse_limit
-from chalicelib.services import faq_chat, feedback, news
 from chalicelib.services.support_info import support
+
+faq_chat = lazy_module("chalicelib.services.faq_chat")
+feedback = lazy_module("chalicelib.services.feedback")
+news = lazy_module("chalicelib.services.news")
 
 bp = Blueprint(__name__)
 JSON = ["application/json"]

@@ -490,6 +490,7 @@ def walk():
         faq_chat.reset_cache()
         env = create_all(os.environ["AWS_DEFAULT_REGION"])
         os.environ.update(env)
+        get_settings.cache_clear()  # as the `aws` fixture does: this backend has its own KMS key ARN
         try:
             load_reference_data()
             _seed_directory()
