@@ -150,4 +150,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Everything lived in this process's memory; do not wait for moto's workflow threads, which would
+    # otherwise keep the process alive until their 10-day waits end.
+    os._exit(status)

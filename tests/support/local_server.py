@@ -75,7 +75,7 @@ def _stop(process: subprocess.Popen) -> None:
         return
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C, as a developer stops it
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
