@@ -36,7 +36,8 @@ def send_sms(phone_e164: str, text: str) -> str:
 
 def send_or_queue(phone_e164: str, text: str, kind: str) -> str:
     """A notice that must reach the citizen but need not hold up the request: sent now if SNS takes it,
-    otherwise queued in the SMS outbox for the consumer to retry. Returns "sent" or "queued"."""
+    otherwise queued in the SMS outbox for the consumer to retry. Returns "sent", "queued" or, when
+    neither SNS nor SQS took it, "lost" (counted and alarmed, never raised: the request itself stands)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     from chalicelib.aws import sms_outbox

@@ -39,8 +39,7 @@ def deliver(body: str) -> str:
         logger.error("outbox message dropped", extra={"reason": str(exc)})
         metrics.add_metric(name="SmsOutboxRejected", unit=MetricUnit.Count, value=1)
         return "rejected"
-    if message["correlation_id"]:
-        logger.set_correlation_id(message["correlation_id"])
+    logger.set_correlation_id(message["correlation_id"] or None)  # a warm container must not keep the last one
     notifier.send_sms(message["phone"], message["message"])
     event_metric = EVENT_METRICS.get(message["kind"])
     if event_metric:
