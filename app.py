@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Callable
 
 from chalice import Chalice, Response
 
@@ -91,11 +92,7 @@ def record_workflow_token(event):  # noqa: ANN001, ANN201
     """The workflow parked itself; remember its task token on the registration."""
     from chalicelib.services.workflow_tokens import record_task_token
 
-    try:
-        for record in event:
-            record_task_token(record.body)
-    finally:
-        flush_metrics()
+    _handle_each(event, record_task_token)
 
 
 @app.on_sqs_message(queue=os.environ.get("SMS_OUTBOX_QUEUE_NAME", "vssid-sms-outbox"), batch_size=1)
@@ -103,9 +100,14 @@ def send_outbox_sms(event):  # noqa: ANN001, ANN201
     """Send a queued SMS; an error leaves it on the queue for SQS to deliver again (then the DLQ)."""
     from chalicelib.services.outbox_delivery import deliver
 
+    _handle_each(event, deliver)
+
+
+def _handle_each(event, handle: Callable[[str], object]) -> None:  # noqa: ANN001 - Chalice's SQSEvent
+    """Hand each message body to `handle`; an exception fails the batch, so SQS delivers it again."""
     try:
         for record in event:
-            deliver(record.body)
+            handle(record.body)
     finally:
         flush_metrics()
 

@@ -7,8 +7,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,33 +39,11 @@ def prepare_environment() -> None:
     logging.getLogger("vssid").setLevel(logging.CRITICAL)
 
 
-@contextmanager
-def backend(reference_data: bool = True) -> Iterator[dict[str, str]]:
+def backend(reference_data: bool = True) -> AbstractContextManager[dict[str, str]]:
     """A fresh in-process moto backend (Step Functions executing the real ASL), as the tests' `aws` fixture."""
-    from moto import mock_aws
+    from tests.support.backend import fresh_backend
 
-    from chalicelib import clock, idempotency
-    from chalicelib.aws.clients import reset_clients
-    from local import outbox
-    from local.bootstrap import create_all
-    from local.seed import load_reference_data
-
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        reset_clients()
-        idempotency.reset()
-        outbox.reset()
-        env = create_all(os.environ["AWS_DEFAULT_REGION"])
-        os.environ.update(env)
-        if reference_data:
-            load_reference_data()
-        try:
-            yield env
-        finally:
-            from tests.support.workflow import end_all_executions
-
-            end_all_executions()
-            clock.set_clock(None)
-            outbox.reset()
+    return fresh_backend(reference_data)
 
 
 def write_result(name: str, data: object) -> Path:

@@ -43,34 +43,15 @@ def pytest_configure(config):
 @pytest.fixture
 def aws():
     """A fresh moto backend with the project's resources; yields the environment they live at."""
-    from moto import mock_aws
-
-    from chalicelib import clock, idempotency
-    from chalicelib.aws.clients import reset_clients
     from local import outbox
-    from local.bootstrap import create_all
-    from local.seed import load_reference_data
+    from tests.support.backend import fresh_backend
+    from tests.support.log_scan import remember_messages
 
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        reset_clients()
-        idempotency.reset()
-        outbox.reset()
-        env = create_all(os.environ["AWS_DEFAULT_REGION"])
-        os.environ.update(env)
-        from chalicelib.config import get_settings
-
-        get_settings.cache_clear()  # each backend has its own KMS key ARN
-        load_reference_data()
+    with fresh_backend() as env:
         try:
             yield env
         finally:
-            from tests.support.log_scan import remember_messages
-            from tests.support.workflow import end_all_executions
-
-            end_all_executions()
             remember_messages(outbox.messages_for(None))  # what the app sent must not be in its logs too
-            clock.set_clock(None)
-            outbox.reset()
 
 
 @pytest.fixture

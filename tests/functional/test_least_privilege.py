@@ -19,7 +19,6 @@ Run with `-s` (or see a failure's captured output) for the table of every reques
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -470,43 +469,28 @@ def walk():
     """The `aws` and `client` fixtures of tests/conftest.py for the whole module (they are per test there),
     then the walk, recorded."""
     from chalice.test import Client
-    from moto import mock_aws
 
-    from chalicelib import clock, idempotency
-    from chalicelib.aws.clients import reset_clients
+    from chalicelib import idempotency
     from chalicelib.config import get_settings
     from chalicelib.services import faq_chat
-    from local import outbox
-    from local.bootstrap import create_all
-    from local.seed import load_reference_data
-    from tests.support.workflow import end_all_executions
+    from tests.support.backend import fresh_backend
 
-    with pytest.MonkeyPatch.context() as patch, mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+    with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VSSID_LOCAL_CAPTCHA_ANSWER", CAPTCHA)
-        get_settings.cache_clear()
-        reset_clients()
-        idempotency.reset()
-        outbox.reset()
         faq_chat.reset_cache()
-        env = create_all(os.environ["AWS_DEFAULT_REGION"])
-        os.environ.update(env)
-        get_settings.cache_clear()  # as the `aws` fixture does: this backend has its own KMS key ARN
         try:
-            load_reference_data()
-            _seed_directory()
-            _seed_records()
-            from app import app
+            with fresh_backend() as env:
+                _seed_directory()
+                _seed_records()
+                from app import app
 
-            with Client(app, stage_name="local") as client, Recorder(app) as recorder:
-                _walk_public(client)
-                staff, initial_password = _walk_registration(client, recorder)
-                _walk_citizen(client, recorder, initial_password)
-                _walk_feedback(client, staff)
-            yield Walk(recorder, env, app)
+                with Client(app, stage_name="local") as client, Recorder(app) as recorder:
+                    _walk_public(client)
+                    staff, initial_password = _walk_registration(client, recorder)
+                    _walk_citizen(client, recorder, initial_password)
+                    _walk_feedback(client, staff)
+                yield Walk(recorder, env, app)
         finally:
-            end_all_executions()
-            clock.set_clock(None)
-            outbox.reset()
             faq_chat.reset_cache()
             idempotency.reset()
             get_settings.cache_clear()
