@@ -54,6 +54,16 @@ class ValidationFailedError(AppError):
     message_vi = "Một số trường bị thiếu hoặc không hợp lệ."
 
 
+class InvalidTokenError(ValidationFailedError):
+    code = "INVALID_TOKEN"
+    message = "The next_token was not issued for this list; start again without it."
+    message_vi = "Mã trang (next_token) không thuộc danh sách này; vui lòng tải lại từ đầu."
+
+    def __init__(self) -> None:
+        super().__init__(fields={"next_token": "is not a token this API gave out for this list"},
+                         extra={"fields_vi": {"next_token": "không phải mã trang do hệ thống cấp cho danh sách này"}})
+
+
 class FieldProblems:
     """Every bad field of a request, collected and then reported at once in English and Vietnamese."""
 

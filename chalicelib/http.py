@@ -55,6 +55,12 @@ def _translate(exc: Exception) -> AppError:
         return exc
     from botocore.exceptions import BotoCoreError, ClientError
 
+    if isinstance(exc, ClientError) and exc.response.get("Error", {}).get("Code") == "ValidationException":
+        # DynamoDB refused what a request led to (a start key that does not fit the Query, a value out of
+        # range): the client's input, not our failure. Logged by type only; its message may hold data.
+        logger.warning("request refused by a backing service", extra={"aws_error": "ValidationException"})
+        return BadRequestError("The request's parameters cannot be used; check them and start again.",
+                               "Không thể dùng các tham số của yêu cầu; vui lòng kiểm tra và thực hiện lại.")
     if isinstance(exc, ClientError) and _retryable(exc):
         logger.warning("backing service busy", extra={"aws_error": exc.response.get("Error", {}).get("Code")})
         return ServiceUnavailableError()

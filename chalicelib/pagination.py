@@ -1,4 +1,4 @@
-"""`?limit=` and `?next_token=`: opaque tokens over DynamoDB's LastEvaluatedKey."""
+"""`?limit=` and `?next_token=`: opaque tokens over DynamoDB's LastEvaluatedKey, each bound to its list."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import hashlib
 import hmac
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.errors import ValidationFailedError
+from chalicelib.errors import InvalidTokenError, ValidationFailedError
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -46,39 +47,50 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode((text + "=" * (-len(text) % 4)).encode())
 
 
-def _signature(payload: str) -> str:
+def scope_of(*parts: object) -> str:
+    """The list a token belongs to: the route's list and every filter that shapes it (unambiguous text)."""
+    return json.dumps([str(part) if part is not None else None for part in parts], ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def _signature(scope: str, payload: str) -> str:
     from chalicelib.secrets import pagination_key
 
-    return _b64(hmac.new(pagination_key(), payload.encode(), hashlib.sha256).digest()[:16])
+    message = f"{scope}\n{payload}".encode()
+    return _b64(hmac.new(pagination_key(), message, hashlib.sha256).digest()[:16])
 
 
-def encode_token(last_key: dict[str, Any] | None) -> str | None:
-    """DynamoDB's start key, signed: a client can hand it back but cannot make one up."""
+def encode_token(last_key: dict[str, Any] | None, scope: str, implied: Mapping[str, str] | None = None) -> str | None:
+    """DynamoDB's start key, signed together with the list it came from (`scope`): a client can hand it back
+    to that list only, and cannot make one up. Key attributes the caller already knows (`implied`, such as
+    the citizen's own social-insurance number) are left out, so the token does not carry them."""
     if not last_key:
         return None
-    payload = _b64(json.dumps(last_key, separators=(",", ":")).encode())
-    return f"{payload}.{_signature(payload)}"
+    implied = implied or {}
+    carried = {name: value for name, value in last_key.items()
+               if not (name in implied and value == {"S": implied[name]})}
+    payload = _b64(json.dumps(carried, separators=(",", ":"), sort_keys=True).encode())
+    return f"{payload}.{_signature(scope, payload)}"
 
 
-def decode_token(token: str | None) -> dict[str, Any] | None:
+def decode_token(token: str | None, scope: str, implied: Mapping[str, str] | None = None) -> dict[str, Any] | None:
+    """The start key of a token this very list gave out; any other token is a 400 INVALID_TOKEN."""
     if not token:
         return None
     payload, _, signature = token.partition(".")
     value: Any = None
     if len(token) <= MAX_TOKEN_LENGTH and signature and hmac.compare_digest(
-        signature.rstrip("=").encode(), _signature(payload).encode()
+        signature.rstrip("=").encode(), _signature(scope, payload).encode()
     ):
         try:
             value = json.loads(_unb64(payload).decode())
         except (ValueError, UnicodeDecodeError, RecursionError):
             value = None
-    if not isinstance(value, dict) or not all(
+    implied = implied or {}
+    if not isinstance(value, dict) or any(name in value for name in implied) or not all(
         isinstance(k, str) and isinstance(v, dict) and len(v) == 1 and next(iter(v)) in ("S", "N")
         and isinstance(next(iter(v.values())), str)
         for k, v in value.items()
     ):
-        raise ValidationFailedError(
-            fields={"next_token": "is not a token this API gave out"},
-            extra={"fields_vi": {"next_token": "không phải mã trang do hệ thống cấp"}},
-        )
-    return value
+        raise InvalidTokenError()
+    return {**value, **{name: {"S": known} for name, known in implied.items()}}

@@ -15,10 +15,10 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.domain.bm25 import Bm25, tokens
 from chalicelib.domain.form01 import clean_text
-from chalicelib.errors import ValidationFailedError
+from chalicelib.errors import InvalidTokenError, ValidationFailedError
 from chalicelib.observability import logger
-from chalicelib.pagination import Page, decode_token, encode_token
-from chalicelib.services.directory_lists import all_items, bad_token, list_page
+from chalicelib.pagination import Page, decode_token, encode_token, scope_of
+from chalicelib.services.directory_lists import all_items, list_page
 from chalicelib.services.support_info import support
 
 LIST_KEY = "FAQ"
@@ -91,13 +91,13 @@ def _public(entry: dict[str, Any]) -> dict[str, Any]:
             "tags": list(entry.get("tags") or [])}
 
 
-def _offset(next_token: str | None) -> int:
-    start = decode_token(next_token)
+def _offset(next_token: str | None, scope: str) -> int:
+    start = decode_token(next_token, scope)
     if start is None:
         return 0
     raw = start.get("offset", {}).get("N", "")
     if set(start) != {"offset"} or not raw.isdigit() or len(raw) > 6:
-        raise bad_token()
+        raise InvalidTokenError()
     return int(raw)
 
 
@@ -113,14 +113,15 @@ def search_faq(q: str | None, limit: int, next_token: str | None) -> Page:
             fields={"q": f"must be at most {MAX_QUERY_LENGTH} characters"},
             extra={"fields_vi": {"q": f"không được dài quá {MAX_QUERY_LENGTH} ký tự"}},
         )
-    offset = _offset(next_token)
+    scope = scope_of("faq-search", query)
+    offset = _offset(next_token, scope)
     index = _index()
     ranked = index.ranker.top(tokens(query), len(index.entries))
     page = ranked[offset:offset + limit]
     end = offset + limit
     return Page(
         items=[{**_public(index.entries[i]), "score": round(score, 4)} for i, score in page],
-        next_token=encode_token({"offset": {"N": str(end)}}) if end < len(ranked) else None,
+        next_token=encode_token({"offset": {"N": str(end)}}, scope) if end < len(ranked) else None,
     )
 
 

@@ -34,8 +34,7 @@ from chalicelib.models.base import condition_failed
 from chalicelib.models.directory import Feedback
 from chalicelib.models.reference import Province
 from chalicelib.observability import logger
-from chalicelib.pagination import Page, decode_token, encode_token
-from chalicelib.services.directory_lists import bad_token
+from chalicelib.pagination import Page, decode_token, encode_token, scope_of
 from chalicelib.services.reference import find_office
 from chalicelib.services.staff_auth import StaffIdentity
 from chalicelib.services.support_info import category_codes
@@ -50,7 +49,6 @@ MESSAGE_LENGTH = (10, 2000)
 ANSWER_LENGTH = (5, 2000)
 NAME_MAX_LENGTH = 100
 _TRACKING_KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-_QUEUE_KEYS = frozenset({"feedback_id", "office_status", "created_at"})
 
 
 def _paragraphs(value: Any) -> str | None:
@@ -199,12 +197,11 @@ def queue(staff: StaffIdentity, status: str | None, limit: int, next_token: str 
         raise ValidationFailedError(fields={"status": "must be OPEN or ANSWERED"},
                                     extra={"fields_vi": {"status": "phải là OPEN hoặc ANSWERED"}})
     partition = f"{staff.office_code}#{status}"
-    start = decode_token(next_token)
-    if start is not None and (set(start) != _QUEUE_KEYS or start["office_status"] != {"S": partition}):
-        raise bad_token()  # a token of another queue must not open it
-    result = Feedback.by_office.query(partition, limit=limit, last_evaluated_key=start, scan_index_forward=True)
+    scope = scope_of("feedback-queue", partition)  # a token of another office's or status's queue is refused
+    result = Feedback.by_office.query(partition, limit=limit, last_evaluated_key=decode_token(next_token, scope),
+                                      scan_index_forward=True)
     items = [_staff_view(feedback) for feedback in result]
-    return Page(items=items, next_token=encode_token(result.last_evaluated_key))
+    return Page(items=items, next_token=encode_token(result.last_evaluated_key, scope))
 
 
 def _load_for_staff(staff: StaffIdentity, feedback_id: str) -> Feedback:

@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.errors import NotFoundError, ValidationFailedError
 from chalicelib.models.account import Account
 from chalicelib.models.records import AccessLogEntry, InsuranceRecord
-from chalicelib.pagination import Page, decode_token, encode_token
+from chalicelib.pagination import Page, decode_token, encode_token, scope_of
 
 SCHEMES = ("BHXH", "BHTN", "TNLD_BNN", "BHYT")
 
@@ -19,19 +19,16 @@ def _bad(name: str, en: str, vi: str) -> ValidationFailedError:
     return ValidationFailedError(fields={name: en}, extra={"fields_vi": {name: vi}})
 
 
-def _page(username: str, condition: Any, limit: int, next_token: str | None, newest_first: bool = True) -> Page:
+def _page(username: str, condition: Any, limit: int, next_token: str | None, scope: str,
+          newest_first: bool = True) -> Page:
+    # The token is signed for this citizen's list and never carries their number: it is put back from the
+    # session, so a token only ever continues inside the caller's own partition.
+    scope = scope_of(scope, username)
+    own = {"username": username}
     result = InsuranceRecord.query(username, condition, limit=limit, scan_index_forward=not newest_first,
-                                   last_evaluated_key=_own_token(username, next_token))
+                                   last_evaluated_key=decode_token(next_token, scope, own))
     items = [dict(record.fields.as_dict()) for record in result]
-    return Page(items=items, next_token=encode_token(result.last_evaluated_key))
-
-
-def _own_token(username: str, next_token: str | None) -> dict[str, Any] | None:
-    """A page token only ever continues inside the caller's own partition."""
-    key = decode_token(next_token)
-    if key is not None and key.get("username", {}).get("S") != username:
-        raise _bad("next_token", "is not a token this API gave out", "không phải mã trang do hệ thống cấp")
-    return key
+    return Page(items=items, next_token=encode_token(result.last_evaluated_key, scope, own))
 
 
 def health_card(username: str) -> dict[str, Any]:
@@ -57,27 +54,27 @@ def contributions(username: str, scheme: str | None, limit: int, next_token: str
     if scheme is not None and scheme not in SCHEMES:
         raise _bad("scheme", "must be one of " + ", ".join(SCHEMES), "phải là một trong " + ", ".join(SCHEMES))
     prefix = f"CONTRIBUTION#{scheme}#" if scheme else "CONTRIBUTION#"
-    page = _page(username, InsuranceRecord.record_key.startswith(prefix), limit, next_token, newest_first=False)
+    page = _page(username, InsuranceRecord.record_key.startswith(prefix), limit, next_token, f"contributions:{scheme}",
+                 newest_first=False)
     summaries = [dict(s.fields.as_dict()) for s in InsuranceRecord.query(
         username, InsuranceRecord.record_key.startswith(f"SUMMARY#{scheme}" if scheme else "SUMMARY#"))]
     return {**page.as_api(), "totals": summaries}
 
 
 def benefits(username: str, limit: int, next_token: str | None) -> Page:
-    return _page(username, InsuranceRecord.record_key.startswith("BENEFIT#"), limit, next_token)
+    return _page(username, InsuranceRecord.record_key.startswith("BENEFIT#"), limit, next_token, "benefits")
 
 
 def medical_visits(username: str, year: str | None, limit: int, next_token: str | None) -> Page:
     if year is None or not year.isascii() or not year.isdigit() or not 1990 <= int(year) <= 2100:
         raise _bad("year", "must be a year such as 2026", "phải là năm, ví dụ 2026")
     condition = InsuranceRecord.record_key.between(f"VISIT#{year}-01-01", f"VISIT#{year}-12-31~")
-    return _page(username, condition, limit, next_token)
+    return _page(username, condition, limit, next_token, f"visits:{year}")
 
 
 def access_log(username: str, limit: int, next_token: str | None) -> Page:
-    key = decode_token(next_token)
-    if key is not None and key.get("username", {}).get("S") != username:
-        raise _bad("next_token", "is not a token this API gave out", "không phải mã trang do hệ thống cấp")
-    result = AccessLogEntry.query(username, limit=limit, scan_index_forward=False, last_evaluated_key=key)
+    scope, own = scope_of("access-log", username), {"username": username}
+    result = AccessLogEntry.query(username, limit=limit, scan_index_forward=False,
+                                  last_evaluated_key=decode_token(next_token, scope, own))
     items = [{"at": e.at, "actor": e.actor, "office_code": e.office_code, "what": e.what} for e in result]
-    return Page(items=items, next_token=encode_token(result.last_evaluated_key))
+    return Page(items=items, next_token=encode_token(result.last_evaluated_key, scope, own))

@@ -29,10 +29,10 @@ from typing import Any, Generic, TypeVar
 from chalicelib.domain.directory_rows import FACILITY_TYPES, district_key
 from chalicelib.domain.geo import MAX_RADIUS_KM, cells_covering, haversine_km
 from chalicelib.domain.text_search import MIN_CODE_PREFIX, compact_code, lookup_word, matches, normalise
-from chalicelib.errors import FieldProblems, ValidationFailedError
+from chalicelib.errors import FieldProblems
 from chalicelib.models.directory import DirectoryItem, SearchTerm
 from chalicelib.models.reference import Province
-from chalicelib.pagination import DEFAULT_LIMIT, Page, decode_token, encode_token
+from chalicelib.pagination import DEFAULT_LIMIT, Page, decode_token, encode_token, scope_of
 
 DEFAULT_RADIUS_KM = 10.0
 MAX_QUERY_LENGTH = 100
@@ -46,11 +46,6 @@ _PROVINCE = re.compile(r"[0-9]{2}")
 _CODE_QUERY = re.compile(r"[0-9][0-9 .\-]*")
 
 Row = TypeVar("Row")
-
-
-def _bad_token() -> ValidationFailedError:
-    return ValidationFailedError(fields={"next_token": "is not a token this API gave out"},
-                                 extra={"fields_vi": {"next_token": "không phải mã trang do hệ thống cấp"}})
 
 
 # --- parameters -----------------------------------------------------------------------------------------------
@@ -157,7 +152,7 @@ def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
 
 
 def _collect(reader: _Reader[Row], evaluate: Callable[[list[Row]], list[dict[str, Any] | None]],
-             limit: int) -> Page:
+             limit: int, scope: str) -> Page:
     """Up to `limit` API items, `evaluate` turning each row into one (None: left out). One more is looked for,
     so a `next_token` is given only when there is a next page (or the read cap was reached)."""
     found: list[tuple[dict[str, Any], dict[str, Any]]] = []
@@ -167,21 +162,8 @@ def _collect(reader: _Reader[Row], evaluate: Callable[[list[Row]], list[dict[str
                 continue
             found.append((reader.key_of(row), item))
             if len(found) > limit:
-                return Page([item for _, item in found[:limit]], encode_token(found[limit - 1][0]))
-    return Page([item for _, item in found], encode_token(reader.last_key) if reader.stopped_early else None)
-
-
-def _start_key(token: str | None, fixed: dict[str, str], names: set[str],
-               sort_prefix: str | None = None) -> dict[str, Any] | None:
-    """The token's key, if it belongs to this very Query (same partition, same district); else a 400."""
-    key = decode_token(token)
-    if key is None:
-        return None
-    if set(key) != names or any(key[name] != {"S": value} for name, value in fixed.items()):
-        raise _bad_token()
-    if sort_prefix is not None and not key["sort_key"].get("S", "").startswith(sort_prefix):
-        raise _bad_token()
-    return key
+                return Page([item for _, item in found[:limit]], encode_token(found[limit - 1][0], scope))
+    return Page([item for _, item in found], encode_token(reader.last_key, scope) if reader.stopped_early else None)
 
 
 def _fields(item: DirectoryItem) -> dict[str, Any]:
@@ -189,8 +171,10 @@ def _fields(item: DirectoryItem) -> dict[str, Any]:
 
 
 def _list(list_key: str, limit: int, next_token: str | None, *, sort_prefix: str | None = None,
-          accept: Callable[[dict[str, Any]], bool] | None = None) -> Page:
-    start = _start_key(next_token, {"list_key": list_key}, {"item_key", "list_key", "sort_key"}, sort_prefix)
+          accept: Callable[[dict[str, Any]], bool] | None = None, filters: tuple[object, ...] = ()) -> Page:
+    # A token continues this very Query only: same partition, same district prefix, same filters.
+    scope = scope_of("list", list_key, sort_prefix, *filters)
+    start = decode_token(next_token, scope)
     condition = DirectoryItem.sort_key.startswith(sort_prefix) if sort_prefix else None
     rows = DirectoryItem.list_index.query(list_key, condition, last_evaluated_key=start,
                                           page_size=READ_CHUNK if accept else min(limit + 1, READ_CHUNK))
@@ -199,15 +183,17 @@ def _list(list_key: str, limit: int, next_token: str | None, *, sort_prefix: str
         key_of=lambda i: {"item_key": {"S": i.item_key}, "list_key": {"S": i.list_key}, "sort_key": {"S": i.sort_key}},
         keep=(lambda i: accept(_fields(i))) if accept else None,
     )
-    return _collect(reader, lambda chunk: [_fields(i) for i in chunk], limit)
+    return _collect(reader, lambda chunk: [_fields(i) for i in chunk], limit, scope)
 
 
 def _search(collection: str, q: str, province_code: str | None, limit: int, next_token: str | None,
-            accept: Callable[[dict[str, Any]], bool] | None = None, code_field: str | None = None) -> Page:
+            accept: Callable[[dict[str, Any]], bool] | None = None, code_field: str | None = None,
+            filters: tuple[object, ...] = ()) -> Page:
     code = compact_code(q) if code_field and _CODE_QUERY.fullmatch(q) else ""
     code = code if len(code) >= MIN_CODE_PREFIX else ""
     term = f"{collection}#{code or lookup_word(q)}"
-    start = _start_key(next_token, {"term": term}, {"term", "item_key"})
+    scope = scope_of("search", term, normalise(q), province_code, *filters)
+    start = decode_token(next_token, scope)
 
     def found_by(name: str, item_code: str) -> bool:
         return matches(q, name) or bool(code and compact_code(item_code).startswith(code))
@@ -234,7 +220,7 @@ def _search(collection: str, q: str, province_code: str | None, limit: int, next
         key_of=lambda hit: {"term": {"S": hit.term}, "item_key": {"S": hit.item_key}},
         keep=keep,
     )
-    return _collect(reader, evaluate, limit)
+    return _collect(reader, evaluate, limit, scope)
 
 
 # --- use cases ------------------------------------------------------------------------------------------------
@@ -302,8 +288,8 @@ def facilities(type: str | None = None, province_code: str | None = None, q: str
     problems.raise_if_any()
     accept = (lambda fields: kind in (fields.get("types") or [])) if kind else None
     if query is not None:
-        return _search("FACILITY", query, province, limit, next_token, accept)
-    return _list(f"FACILITY#{province}", limit, next_token, accept=accept)
+        return _search("FACILITY", query, province, limit, next_token, accept, filters=(kind,))
+    return _list(f"FACILITY#{province}", limit, next_token, accept=accept, filters=(kind,))
 
 
 def employers(q: str | None = None, province_code: str | None = None, limit: int = DEFAULT_LIMIT,

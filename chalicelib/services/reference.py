@@ -6,7 +6,7 @@ from typing import Any
 
 from chalicelib.errors import NotFoundError
 from chalicelib.models.reference import Office, Province
-from chalicelib.pagination import Page, decode_token, encode_token
+from chalicelib.pagination import Page, decode_token, encode_token, scope_of
 
 
 def list_provinces() -> list[dict[str, Any]]:
@@ -19,11 +19,12 @@ def list_provinces() -> list[dict[str, Any]]:
 def list_offices(province_code: str, limit: int, next_token: str | None) -> Page:
     if not province_code:
         return Page(items=[], next_token=None)
+    scope = scope_of("offices", province_code)
     result = Office.province_index.query(
-        province_code, limit=limit, last_evaluated_key=decode_token(next_token)
+        province_code, limit=limit, last_evaluated_key=decode_token(next_token, scope)
     )
     items = [office.as_api() for office in result]
-    return Page(items=items, next_token=encode_token(result.last_evaluated_key))
+    return Page(items=items, next_token=encode_token(result.last_evaluated_key, scope))
 
 
 def find_office(office_code: str) -> Office | None:

@@ -11,7 +11,7 @@ from chalicelib.domain.registration_status import RegistrationStatus
 from chalicelib.errors import ValidationFailedError
 from chalicelib.models.audit import AuditEvent
 from chalicelib.models.registration import Registration
-from chalicelib.pagination import Page, decode_token, encode_token
+from chalicelib.pagination import Page, decode_token, encode_token, scope_of
 from chalicelib.services import access_log
 from chalicelib.services.decisions import load_for_staff
 from chalicelib.services.staff_auth import StaffIdentity
@@ -31,9 +31,10 @@ def queue(staff: StaffIdentity, status: str | None, limit: int, next_token: str 
             fields={"status": "must be one of " + ", ".join(RegistrationStatus.__members__)},
             extra={"fields_vi": {"status": "trạng thái không hợp lệ"}},
         )
+    partition = f"{staff.office_code}#{status}"
+    scope = scope_of("registration-queue", partition)
     result = Registration.office_status_index.query(
-        f"{staff.office_code}#{status}", limit=limit, last_evaluated_key=decode_token(next_token),
-        scan_index_forward=True,
+        partition, limit=limit, last_evaluated_key=decode_token(next_token, scope), scan_index_forward=True,
     )
     items = [
         {
@@ -47,7 +48,7 @@ def queue(staff: StaffIdentity, status: str | None, limit: int, next_token: str 
         }
         for r in result
     ]
-    return Page(items=items, next_token=encode_token(result.last_evaluated_key))
+    return Page(items=items, next_token=encode_token(result.last_evaluated_key, scope))
 
 
 def detail(staff: StaffIdentity, registration_id: str) -> dict[str, Any]:

@@ -137,4 +137,4 @@ def test_queue_is_oldest_first_with_deadlines_and_paginates(client):
                 headers=staff.auth)
     assert [i["registration_id"] for i in rest.body["items"]] == [people[2].registration_id]
     bad = call(client, "GET", "/v1/admin/registrations?next_token=garbage", headers=staff.auth)
-    assert bad.status == 400 and bad.body["error"]["code"] == "VALIDATION_FAILED"
+    assert bad.status == 400 and bad.body["error"]["code"] == "INVALID_TOKEN"

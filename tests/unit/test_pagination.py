@@ -8,7 +8,9 @@ import json
 import pytest
 
 from chalicelib.errors import ValidationFailedError
-from chalicelib.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_token, encode_token, parse_limit
+from chalicelib.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, decode_token, encode_token, parse_limit, scope_of
+
+SCOPE = scope_of("offices", "01")
 
 LAST_KEY = {
     "pk": {"S": "HN-HK#AWAITING_VERIFICATION"},
@@ -64,14 +66,14 @@ def test_a_limit_of_unicode_digit_symbols_is_a_validation_error(raw: str):
     ids=["queue", "offices", "vietnamese", "number"],
 )
 def test_a_token_round_trips_to_the_same_start_key(last_key: dict):
-    token = encode_token(last_key)
+    token = encode_token(last_key, SCOPE)
 
     assert token is not None
-    assert decode_token(token) == last_key
+    assert decode_token(token, SCOPE) == last_key
 
 
 def test_a_token_is_safe_in_a_query_string():
-    token = encode_token({"name": {"S": "BHXH quận Hoàn Kiếm / ? & = +"}})
+    token = encode_token({"name": {"S": "BHXH quận Hoàn Kiếm / ? & = +"}}, SCOPE)
 
     assert token is not None
     assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")  # unreserved
@@ -79,17 +81,17 @@ def test_a_token_is_safe_in_a_query_string():
 
 @pytest.mark.parametrize("last_key", [None, {}])
 def test_the_last_page_has_no_token(last_key: dict | None):
-    assert encode_token(last_key) is None
-    page = Page(items=[{"a": 1}], next_token=encode_token(last_key))
+    assert encode_token(last_key, SCOPE) is None
+    page = Page(items=[{"a": 1}], next_token=encode_token(last_key, SCOPE))
     assert page.as_api() == {"items": [{"a": 1}], "next_token": None}
 
 
 @pytest.mark.parametrize("token", [None, ""])
 def test_no_token_means_the_first_page(token: str | None):
-    assert decode_token(token) is None
+    assert decode_token(token, SCOPE) is None
 
 
-TOKEN = encode_token(LAST_KEY) or ""
+TOKEN = encode_token(LAST_KEY, SCOPE) or ""
 BAD_TOKENS = {
     "punctuation": "!!!",
     "non-ascii": "é",
@@ -115,29 +117,29 @@ BAD_TOKENS = {
 
 
 @pytest.mark.parametrize("token", BAD_TOKENS.values(), ids=BAD_TOKENS.keys())
-def test_a_token_this_api_did_not_give_out_is_a_validation_error(token: str):
+def test_a_token_this_api_did_not_give_out_is_an_invalid_token(token: str):
     with pytest.raises(ValidationFailedError) as caught:
-        decode_token(token)
+        decode_token(token, SCOPE)
 
     error = caught.value
-    assert (error.status, error.code) == (400, "VALIDATION_FAILED")
-    assert error.fields == {"next_token": "is not a token this API gave out"}
-    assert error.extra["fields_vi"] == {"next_token": "không phải mã trang do hệ thống cấp"}
+    assert (error.status, error.code) == (400, "INVALID_TOKEN")
+    assert error.fields == {"next_token": "is not a token this API gave out for this list"}
+    assert error.extra["fields_vi"] == {"next_token": "không phải mã trang do hệ thống cấp cho danh sách này"}
 
 
 def test_a_start_key_the_api_did_not_sign_is_refused():
     payload, _, signature = TOKEN.partition(".")
-    forged = encode_token({"pk": {"S": "someone-else"}}) or ""
+    forged = encode_token({"pk": {"S": "someone-else"}}, SCOPE) or ""
     with pytest.raises(ValidationFailedError):
-        decode_token(f"{forged.partition('.')[0]}.{signature}")  # another key under this token's signature
+        decode_token(f"{forged.partition('.')[0]}.{signature}", SCOPE)  # another key under this token's signature
     with pytest.raises(ValidationFailedError):
-        decode_token(payload)  # the bare, unsigned start key
+        decode_token(payload, SCOPE)  # the bare, unsigned start key
     with pytest.raises(ValidationFailedError):
-        decode_token(f"{payload}.é")
+        decode_token(f"{payload}.é", SCOPE)
 
 
 def test_padding_is_optional_on_the_way_back():
-    assert decode_token(TOKEN + "=" * (-len(TOKEN) % 4)) == LAST_KEY
+    assert decode_token(TOKEN + "=" * (-len(TOKEN) % 4), SCOPE) == LAST_KEY
 
 
 @pytest.mark.parametrize("depth", [1_100, 5_000])
@@ -146,12 +148,44 @@ def test_a_token_of_deeply_nested_json_is_a_validation_error(depth: int):
     assert len(token) < 8_000  # fits in a URL that API Gateway accepts
 
     with pytest.raises(ValidationFailedError):
-        decode_token(token)
+        decode_token(token, SCOPE)
 
 
 def test_a_page_renders_as_the_contract_list_shape():
-    token = encode_token(LAST_KEY)
+    token = encode_token(LAST_KEY, SCOPE)
 
     page = Page(items=[{"code": "HN-HK"}], next_token=token)
     assert page.as_api() == {"items": [{"code": "HN-HK"}], "next_token": token}
     assert json.loads(json.dumps(Page().as_api())) == {"items": [], "next_token": None}
+
+
+def test_a_token_is_taken_back_only_by_the_list_that_gave_it_out():
+    token = encode_token(LAST_KEY, scope_of("news", None))
+
+    assert decode_token(token, scope_of("news", None)) == LAST_KEY
+    for other in (scope_of("offices", "01"), scope_of("news", "x"), scope_of("registration-queue", "HN-HK#DRAFT")):
+        with pytest.raises(ValidationFailedError) as caught:
+            decode_token(token, other)
+        assert caught.value.code == "INVALID_TOKEN"
+
+
+def test_scopes_of_different_filters_never_coincide():
+    assert scope_of("a|b", "c") != scope_of("a", "b|c")
+    assert scope_of("offices", None) != scope_of("offices", "None")
+
+
+def test_a_key_the_caller_already_knows_is_not_carried_in_the_token():
+    sin = "0101234567"
+    last_key = {"username": {"S": sin}, "record_key": {"S": "CONTRIBUTION#BHXH#2020-01#r1"}}
+    scope = scope_of("benefits", sin)
+
+    token = encode_token(last_key, scope, {"username": sin}) or ""
+
+    assert sin not in token and sin.encode() not in b64decode_loose(token.partition(".")[0])
+    assert decode_token(token, scope, {"username": sin}) == last_key
+    with pytest.raises(ValidationFailedError):
+        decode_token(encode_token(last_key, scope) or "", scope, {"username": sin})  # carried: not ours
+
+
+def b64decode_loose(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
