@@ -65,6 +65,24 @@ def keep(key: str) -> None:
     )
 
 
+def copy_object(source_key: str, target_key: str) -> bool:
+    """Copy an object within the bucket, tagged as a draft until `keep`; False if the source is missing."""
+    from botocore.exceptions import ClientError
+
+    bucket = get_settings().documents_bucket
+    try:
+        get_client("s3").copy_object(
+            Bucket=bucket, Key=target_key, CopySource={"Bucket": bucket, "Key": source_key},
+            MetadataDirective="COPY", TaggingDirective="REPLACE", Tagging=f"{RETENTION_TAG}={DRAFT}",
+            **_encryption_args(),
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
+
+
 def inspect_object(key: str, head_bytes: int = 32) -> StoredObject | None:
     """Size, declared type and first bytes of an object; None if it is not there."""
     from botocore.exceptions import ClientError
@@ -116,8 +134,12 @@ def get_bytes(key: str) -> bytes | None:
     return obj["Body"].read()
 
 
-def presigned_download(key: str, seconds: int, filename: str | None = None) -> str:
+def presigned_download(key: str, seconds: int, filename: str | None = None, content_type: str | None = None,
+                       disposition: str = "inline") -> str:
+    """A short GET link; `content_type` overrides what the object says (S3 answers with the one signed here)."""
     params: dict[str, Any] = {"Bucket": get_settings().documents_bucket, "Key": key}
     if filename:
-        params["ResponseContentDisposition"] = f'inline; filename="{filename}"'
+        params["ResponseContentDisposition"] = f'{disposition}; filename="{filename}"'
+    if content_type:
+        params["ResponseContentType"] = content_type
     return get_client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=seconds)

@@ -23,6 +23,16 @@ def document_key(registration_id: str, kind: str) -> str:
     return f"registrations/{registration_id}/{kind}"
 
 
+def submitted_key(registration_id: str, batch: str, kind: str) -> str:
+    """Where the images checked at a submit are frozen: no presigned POST names this key, so what staff
+    see is what was checked (`batch` is per submit request: a concurrent submit cannot overwrite it)."""
+    return f"registrations/{registration_id}/submitted/{batch}/{kind}"
+
+
+def image_filename(kind: str, content_type: str) -> str:
+    return f"{kind}.{'png' if content_type == 'image/png' else 'jpg'}"
+
+
 def form01_key(registration_id: str, attempt: int) -> str:
     return f"registrations/{registration_id}/form01-{attempt}.pdf"
 

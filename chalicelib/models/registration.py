@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -59,6 +59,10 @@ class Registration(Model):
     notice_expired = UnicodeAttribute(null=True)
     submit_sms_attempt = NumberAttribute(default=0)  # the attempt whose "submitted" SMS went out
     expired_at = UnicodeAttribute(null=True)
+
+    # The images checked at the current attempt's submit, frozen where no upload can reach them
+    documents_batch = UnicodeAttribute(null=True)  # see domain.documents.submitted_key
+    document_types = MapAttribute(null=True)  # kind -> the content type its bytes proved (image/jpeg|png)
 
     # The staff decision
     decided_by = UnicodeAttribute(null=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.aws import documents as document_store
-from chalicelib.domain.documents import DOCUMENT_KINDS, document_key, form01_key
+from chalicelib.domain.documents import DOCUMENT_KINDS, form01_key, image_filename, submitted_key
 from chalicelib.domain.registration_status import RegistrationStatus
 from chalicelib.errors import ValidationFailedError
 from chalicelib.models.audit import AuditEvent
@@ -51,14 +51,27 @@ def queue(staff: StaffIdentity, status: str | None, limit: int, next_token: str 
     return Page(items=items, next_token=encode_token(result.last_evaluated_key, scope))
 
 
+def _frozen_images(r: Registration) -> dict[str, str | None]:
+    """Links to the images as checked at submit (never the upload keys, which a live upload link can still
+    overwrite), served as the type their bytes proved and as attachments, so a browser never renders one
+    as a page. Before a submit there is nothing checked to show."""
+    stored = r.document_types
+    types = dict(stored.as_dict() if hasattr(stored, "as_dict") else stored or {})
+    links: dict[str, str | None] = {}
+    for kind in DOCUMENT_KINDS:
+        content_type = types.get(kind)
+        links[kind] = document_store.presigned_download(
+            submitted_key(r.registration_id, r.documents_batch, kind), IMAGE_LINK_SECONDS,
+            filename=image_filename(kind, content_type), content_type=content_type, disposition="attachment",
+        ) if r.documents_batch and content_type else None
+    return links
+
+
 def detail(staff: StaffIdentity, registration_id: str) -> dict[str, Any]:
     r = load_for_staff(staff, registration_id)
     access_log.record(r.social_insurance_number, staff.username, staff.office_code,
                       f"registration {r.registration_id[:8].upper()} (Form 01, ID images)")
-    images = {
-        kind: document_store.presigned_download(document_key(r.registration_id, kind), IMAGE_LINK_SECONDS)
-        for kind in DOCUMENT_KINDS
-    }
+    images = _frozen_images(r)
     audit = [
         {"at": _time(e.at), "actor": e.actor, "office": e.actor_office, "action": e.action,
          "from_status": e.from_status, "to_status": e.to_status, "detail": e.detail}

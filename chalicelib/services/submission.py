@@ -19,7 +19,14 @@ from chalicelib.aws import notifier, workflow
 from chalicelib.config import get_settings
 from chalicelib.domain import messages
 from chalicelib.domain.deadline import plan_waits, verification_deadline
-from chalicelib.domain.documents import DOCUMENT_KINDS, document_key, document_problem, form01_key
+from chalicelib.domain.documents import (
+    DOCUMENT_KINDS,
+    document_key,
+    document_problem,
+    form01_key,
+    sniff_image_type,
+    submitted_key,
+)
 from chalicelib.domain.registration_status import SUBMITTABLE, RegistrationStatus
 from chalicelib.errors import (
     DocumentInvalidError,
@@ -39,13 +46,20 @@ FORM01_LINK_SECONDS = 3600
 AWAITING = RegistrationStatus.AWAITING_VERIFICATION.value
 
 
-def check_documents(registration_id: str) -> None:
+def freeze_documents(registration_id: str) -> tuple[str, dict[str, str]]:
+    """Copy the three uploads where no presigned POST reaches, then check the copies: what staff are shown
+    is exactly what was checked, even if an upload link still valid for minutes replaces an upload later.
+    Returns the copies' batch and the content type each one's bytes proved."""
     settings = get_settings()
+    batch = uuid.uuid4().hex[:16]
     missing: dict[str, str] = {}
     invalid: dict[str, str] = {}
     invalid_vi: dict[str, str] = {}
+    types: dict[str, str] = {}
     for kind in DOCUMENT_KINDS:
-        stored_object = document_store.inspect_object(document_key(registration_id, kind))
+        frozen = submitted_key(registration_id, batch, kind)
+        stored_object = document_store.inspect_object(frozen) if document_store.copy_object(
+            document_key(registration_id, kind), frozen) else None
         if stored_object is None:
             missing[kind] = "not uploaded"
             continue
@@ -54,10 +68,14 @@ def check_documents(registration_id: str) -> None:
         )
         if problem:
             invalid[kind], invalid_vi[kind] = problem
+        else:
+            types[kind] = sniff_image_type(stored_object.head) or ""
+    # Copies of a refused submit stay tagged as drafts: the bucket's lifecycle rule deletes them.
     if missing:
         raise DocumentsMissingError(fields=missing, extra={"fields_vi": {k: "chưa tải lên" for k in missing}})
     if invalid:
         raise DocumentInvalidError(fields=invalid, extra={"fields_vi": invalid_vi})
+    return batch, types
 
 
 def submit(registration: Registration, correlation_id: str) -> tuple[int, dict[str, Any]]:
@@ -66,7 +84,7 @@ def submit(registration: Registration, correlation_id: str) -> tuple[int, dict[s
         return finish(registration, correlation_id)  # a retry: complete whatever did not happen
     if status not in SUBMITTABLE:
         raise InvalidStateError()
-    check_documents(registration.registration_id)
+    batch, types = freeze_documents(registration.registration_id)
     settings = get_settings()
     now = clock.now()
     deadline = verification_deadline(now, settings.deadline_seconds)
@@ -79,6 +97,8 @@ def submit(registration: Registration, correlation_id: str) -> tuple[int, dict[s
         Registration.status_changed_at.set(stored(now)),
         Registration.updated_at.set(stored(now)),
         Registration.attempt.set(attempt),
+        Registration.documents_batch.set(batch),
+        Registration.document_types.set(types),
         Registration.submitted_at.set(stored(now)),
         Registration.deadline_at.set(stored(deadline)),
         Registration.deadline_epoch.set(int(deadline.timestamp())),
@@ -194,6 +214,8 @@ def _send_submitted_sms(registration: Registration) -> None:
 def finish(registration: Registration, correlation_id: str) -> tuple[int, dict[str, Any]]:
     for kind in DOCUMENT_KINDS:
         document_store.keep(document_key(registration.registration_id, kind))
+        if registration.documents_batch:
+            document_store.keep(submitted_key(registration.registration_id, registration.documents_batch, kind))
     key = _ensure_form01(registration)
     _start_workflow(registration, correlation_id)
     _send_submitted_sms(registration)

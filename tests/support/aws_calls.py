@@ -380,6 +380,14 @@ S3_BUCKET_ACTIONS = {"ListObjectsV2": "s3:ListBucket", "ListObjects": "s3:ListBu
 
 def _s3(call: Call, catalog: ArnCatalog) -> list[IamRequest]:
     params, operation = call.params, call.operation
+    if operation == "CopyObject":
+        # A copy reads its source (s3:GetObject, and kms:Decrypt where SSE-KMS) and writes its target.
+        source = params["CopySource"]
+        read = Call(call.function, "s3", "GetObject", {"Bucket": source["Bucket"], "Key": source["Key"]},
+                    None, route=call.route, via=call.via)
+        write = Call(call.function, "s3", "PutObject", {k: v for k, v in params.items() if k != "CopySource"},
+                     call.error, route=call.route, via=call.via)
+        return _s3(read, catalog) + _s3(write, catalog)
     bucket = params["Bucket"]
     lid, bucket_arn, default_key = catalog.buckets.get(
         bucket, (f"UNKNOWN bucket {bucket}", f"arn:{catalog.resolver.partition}:s3:::{bucket}", None))
