@@ -34,10 +34,14 @@ logging.getLogger("botocore").setLevel(logging.WARNING)
 
 
 def pytest_configure(config):
-    """The suite-wide log scan (tests/support/log_scan.py): no secret or personal data in the app's logs."""
+    """The suite-wide log scan (tests/support/log_scan.py): no secret or personal data in the app's logs; and
+    the time per test directory."""
     from tests.support.log_scan_plugin import LogScanPlugin
 
     config.pluginmanager.register(LogScanPlugin(config), "vssid-log-scan")
+    from tests.support.timing_plugin import TimingPlugin
+
+    config.pluginmanager.register(TimingPlugin(config), "vssid-timing")
 
 
 @pytest.fixture
