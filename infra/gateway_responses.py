@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib.errors import NotFoundError, UnauthorizedError
+from chalicelib.errors import NotFoundError, TooManyRequestsError, UnauthorizedError
 
 # gateway response type → (status, error)
 RESPONSES: dict[str, tuple[int, Any]] = {
     "UNAUTHORIZED": (401, UnauthorizedError()),  # no Authorization header
     "ACCESS_DENIED": (401, UnauthorizedError()),  # the token authorizer refused the token
     "MISSING_AUTHENTICATION_TOKEN": (404, NotFoundError()),  # API Gateway's answer to an unknown path
+    "THROTTLED": (429, TooManyRequestsError(retry_after=1)),  # the stage's MethodSettings (infra/api_stage.py)
 }
 
 

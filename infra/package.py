@@ -4,7 +4,8 @@
 
 Writes build/<stage>/merge-template.json: infra/resources.json with the state machine's ASL file
 inlined as DefinitionString (its ${Placeholders} are filled by DefinitionSubstitutions at deploy
-time) and every Lambda function given the environment variables that name the resources. With
+time), every Lambda function given the environment variables that name the resources, and the REST API's
+stage given its access log, throttling and optional web ACL (infra/api_stage.py). With
 --package it then runs `chalice package --merge-template` into build/<stage>/package/.
 """
 
@@ -69,9 +70,13 @@ def merge_template(stage: str) -> dict[str, Any]:
     names = queue_names(stage)
     for variable, logical_id in QUEUE_ENV.items():
         resources[logical_id]["Properties"]["QueueName"] = names[variable]
+    from infra import api_stage
     from infra.gateway_responses import cloudformation_resources
 
     resources.update(cloudformation_resources())
+    # Chalice's REST API: access log, stage throttling, the account's logging role first; the optional web ACL.
+    resources[api_stage.API] = api_stage.rest_api_resource(stage)
+    resources.update(api_stage.cloudformation_resources())
     for function, role in FUNCTIONS.items():
         properties = resources.setdefault(function, {}).setdefault("Properties", {})
         properties["Environment"] = {"Variables": environment}

@@ -10,8 +10,10 @@ Chalice's test client before each protected route) and the SQS token consumer (i
 Lambda SQS event, polled with its own role, as the event source mapping does). Every AWS call made on the
 way, presigned URLs included, is recorded with the function that made it (tests/support/aws_calls.py),
 turned into the IAM actions and ARNs it needs, and evaluated (tests/support/iam_policy.py) against the
-role infra/package.py gives that function in infra/resources.json, read fresh. Permissions never used by
-the walk are printed, not failed on: the walk does not take every error path.
+role infra/package.py gives that function in infra/resources.json, read fresh. A DynamoDB call on a table
+encrypted with a customer-managed key also needs kms:Decrypt on that key for the caller (DynamoDB decrypts the
+table key under the caller's identity), so the walk asks for it too. Permissions never used by the walk are
+printed, not failed on: the walk does not take every error path.
 
 Run with `-s` (or see a failure's captured output) for the table of every request and the unused grants.
 """
@@ -99,6 +101,106 @@ def test_send_task_success_is_granted_only_on_the_state_machine():
         granting += [s.source for s in raw if s.effect == "Allow" and s.matches_action("states:SendTaskSuccess")]
     assert problems == []
     assert granting, "no Lambda role may send task tokens, yet the API and the token consumer do"
+
+
+TABLE_READS = ("dynamodb:GetItem", "dynamodb:Query")
+TABLE_WRITES = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+
+
+def table_keys(current: dict[str, Any], resolver: Resolver) -> dict[str, str]:
+    """Table ARN → the ARN of the customer-managed key it is encrypted with (tables under AWS keys left out)."""
+    keys = {}
+    for lid, resource in current["Resources"].items():
+        sse = resource.get("Properties", {}).get("SSESpecification", {}) if resource["Type"] == \
+            "AWS::DynamoDB::Table" else {}
+        if "KMSMasterKeyId" in sse:
+            keys[resolver.get_att(lid, "Arn")] = resolver.resolve(sse["KMSMasterKeyId"])
+    return keys
+
+
+def _roles_running_our_code(current: dict[str, Any]) -> list[str]:
+    """The Lambda functions' roles and the state machine's."""
+    def services(role: dict[str, Any]) -> set[str]:
+        found: set[str] = set()
+        for statement in role["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
+            service = statement.get("Principal", {}).get("Service", [])
+            found.update(service if isinstance(service, list) else [service])
+        return found
+
+    return sorted(lid for lid, r in current["Resources"].items() if r["Type"] == "AWS::IAM::Role"
+                  and services(r) & {"lambda.amazonaws.com", "states.amazonaws.com"})
+
+
+def test_every_role_that_uses_an_encrypted_table_may_use_its_key_and_no_other():
+    """Roles that read or write a table under the data key get kms:Decrypt (and Encrypt/GenerateDataKey to
+    write) on that key; nobody gets KMS on a key the stack does not own."""
+    current = template()
+    resolver = Resolver(current, REGION)
+    keys = table_keys(current, resolver)
+    assert keys, "no table is encrypted with a customer-managed key"
+    stack_keys = {resolver.get_att(lid, "Arn") for lid, r in current["Resources"].items()
+                  if r["Type"] == "AWS::KMS::Key"}
+    foreign_key = f"arn:aws:kms:{REGION}:{resolver.account}:key/someone-elses-key"
+    problems, users = [], 0
+    for role in _roles_running_our_code(current):
+        policy = role_policy(current, role, resolver)
+        for table, key in keys.items():
+            reads = any(policy.evaluate(action, table).allowed for action in TABLE_READS)
+            writes = any(policy.evaluate(action, table).allowed for action in TABLE_WRITES)
+            needed = (["kms:Decrypt"] if reads or writes else []) + (
+                ["kms:Encrypt", "kms:GenerateDataKey"] if writes else [])
+            users += bool(needed)
+            problems += [f"{role} uses {table} but may not {action} on {key}" for action in needed
+                         if not policy.evaluate(action, key).allowed]
+        for action in ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"):
+            if policy.evaluate(action, foreign_key).allowed:
+                problems.append(f"{role} may {action} on keys the stack does not own")
+        for grant in policy.grants():
+            if grant.action.lower().startswith("kms:") and grant.resource not in stack_keys:
+                problems.append(f"{role} grants {grant.action} on {grant.resource}")
+    assert problems == []
+    assert users >= 4, "the API, the token consumer, the authorizer and the workflow all use encrypted tables"
+
+
+def test_the_data_key_is_usable_only_through_dynamodb_and_the_stacks_log_groups():
+    """Its key policy: the account administers it (no cryptography), uses it only via DynamoDB, CloudWatch Logs
+    only for the API's access log and the WAF log."""
+    current = template()
+    resolver = Resolver(current, REGION)
+    keys = set(table_keys(current, resolver).values())
+    crypto = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey", "kms:CreateGrant")
+    for lid, resource in current["Resources"].items():
+        if resource["Type"] != "AWS::KMS::Key" or resolver.get_att(lid, "Arn") not in keys:
+            continue
+        for statement in resource["Properties"]["KeyPolicy"]["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            principal = resolver.resolve(statement["Principal"])
+            assert principal != "*" and principal.get("AWS") != "*", statement["Sid"]
+            if not any(action_matches(pattern, action) for pattern in actions for action in crypto):
+                continue
+            condition = resolver.resolve(statement.get("Condition", {}))
+            if "AWS" in principal:  # the account's principals: only through DynamoDB in this region
+                assert condition["StringEquals"]["kms:ViaService"] == f"dynamodb.{REGION}.amazonaws.com", statement
+            else:  # a service: CloudWatch Logs, for the two log groups of the stack only
+                assert principal == {"Service": f"logs.{REGION}.amazonaws.com"}, statement
+                groups = condition["ArnEquals"]["kms:EncryptionContext:aws:logs:arn"]
+                assert groups and all(":log-group:" in g and "*" not in g for g in groups), groups
+
+
+def test_the_api_role_may_copy_an_upload_to_a_frozen_key_under_its_registration():
+    """Submission copies each image to a per-attempt key under the same registration prefix (CopyObject with the
+    tags, SSE-KMS with the documents key) and then reads the copy."""
+    current = template()
+    resolver = Resolver(current, REGION)
+    policy = role_policy(current, function_roles()["APIHandler"], resolver)
+    bucket = resolver.get_att("DocumentsBucket", "Arn")
+    key = resolver.get_att("DocumentsKey", "Arn")
+    source, target = f"{bucket}/registrations/r-1/portrait.jpg", f"{bucket}/registrations/r-1/attempts/2/portrait.jpg"
+    needed = [("s3:GetObject", source), ("s3:GetObjectTagging", source), ("kms:Decrypt", key),
+              ("s3:PutObject", target), ("s3:PutObjectTagging", target), ("kms:GenerateDataKey", key),
+              ("s3:GetObject", target)]
+    assert [(a, r) for a, r in needed if not policy.evaluate(a, r).allowed] == []
+    assert not policy.evaluate("s3:PutObject", f"{bucket}/elsewhere/portrait.jpg").allowed
 
 
 # --- the checker on samples ---------------------------------------------------------------------------
@@ -462,6 +564,7 @@ def _walk_feedback(client: Any, staff: Any) -> None:
     _ok(call(client, "POST", f"/v1/admin/feedback/{feedback_id}/answer",
              {"answer": "Cơ quan BHXH quận Hoàn Kiếm đã cập nhật nơi đăng ký khám chữa bệnh ban đầu mới của ông."},
              {**staff.auth, "Idempotency-Key": "walk-answer-0001"}), "answer")
+    _ok(call(client, "POST", "/v1/admin/auth/logout", {}, staff.auth), "staff logout")  # last: the token ends
 
 
 @pytest.fixture(scope="module")
@@ -574,6 +677,11 @@ def test_every_call_is_allowed_by_the_role_of_the_function_that_made_it(walk, fu
 
     calls = [c for c in walk.recorder.calls if c.function == function]
     requests: list[tuple[IamRequest, Call | None]] = [(r, c) for c in calls for r in iam_requests(c, catalog)]
+    keys = table_keys(current, resolver)
+    requests += [(IamRequest("kms:Decrypt", keys[table], catalog.key_label(keys[table]),
+                             f"table key of {request.label.split('/')[0]}, decrypted by DynamoDB as the caller"), call)
+                 for request, call in list(requests) if request.action.startswith("dynamodb:")
+                 and (table := request.resource.split("/index/")[0]) in keys]
     if walk.recorder.invocations[function]:
         requests += [(r, None) for r in lambda_runtime_requests(_deployed_name(walk.app, function), catalog)]
     rows: Counter[Row] = Counter()

@@ -495,14 +495,10 @@ def test_every_model_reads_a_table_of_the_template():
 def test_template_table_matches_its_model(logical_id):
     res = template()["Resources"][logical_id]
     props = res["Properties"]
+    # Several models may share a table (items told apart by their key prefixes); each must agree with it.
     matches = [m for m in _models() if (_table_for(m) or ("",))[0] == logical_id]
-    assert len(matches) == 1, f"{logical_id}: models {[m.__name__ for m in matches]}"
-    model = matches[0]
-    schema = model._get_schema()
-
+    assert matches, f"{logical_id}: no model"
     template_types = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
-    model_types = {a["AttributeName"]: a["AttributeType"] for a in schema["attribute_definitions"]}
-    assert _key_schema(schema["key_schema"], model_types) == _key_schema(props["KeySchema"], template_types)
 
     def indexes(gsis: list[dict[str, Any]], name: str, keys: str, projection: str,
                 types: Mapping[str, str]) -> dict[str, Any]:
@@ -510,9 +506,15 @@ def test_template_table_matches_its_model(logical_id):
 
     template_gsis = indexes(props.get("GlobalSecondaryIndexes", []), "IndexName", "KeySchema", "Projection",
                             template_types)
-    model_gsis = indexes(schema["global_secondary_indexes"], "index_name", "key_schema", "projection", model_types)
-    assert model_gsis == template_gsis
-    assert schema["local_secondary_indexes"] == [] and "LocalSecondaryIndexes" not in props
+    for model in matches:
+        schema = model._get_schema()
+        model_types = {a["AttributeName"]: a["AttributeType"] for a in schema["attribute_definitions"]}
+        assert _key_schema(schema["key_schema"], model_types) == _key_schema(props["KeySchema"], template_types), \
+            model.__name__
+        model_gsis = indexes(schema["global_secondary_indexes"], "index_name", "key_schema", "projection",
+                             model_types)
+        assert model_gsis == template_gsis, model.__name__
+        assert schema["local_secondary_indexes"] == [] and "LocalSecondaryIndexes" not in props
 
     # CloudFormation refuses an attribute definition no key uses; every key attribute needs one.
     key_names = {k["AttributeName"] for k in props["KeySchema"]} | {
@@ -631,8 +633,14 @@ def test_each_model_defaults_to_its_template_local_name(monkeypatch):
 # ------------------------------------------------------------------------------- bucket and queues
 
 
+def documents_bucket() -> tuple[str, dict[str, Any]]:
+    (item,) = [(lid, res) for lid, res in resources_of_type("AWS::S3::Bucket").items()
+               if res.get("Metadata", {}).get("vssid:env") == "DOCUMENTS_BUCKET"]
+    return item
+
+
 def test_documents_bucket_blocks_public_access_and_is_encrypted_with_the_customer_key():
-    (bucket,) = resources_of_type("AWS::S3::Bucket").values()
+    _, bucket = documents_bucket()
     props = bucket["Properties"]
     assert props["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True,
@@ -647,8 +655,9 @@ def test_documents_bucket_blocks_public_access_and_is_encrypted_with_the_custome
 
 
 def _bucket_policy_statements() -> list[dict[str, Any]]:
-    (policy,) = resources_of_type("AWS::S3::BucketPolicy").values()
-    assert policy["Properties"]["Bucket"] == {"Ref": next(iter(resources_of_type("AWS::S3::Bucket")))}
+    bucket_id, _ = documents_bucket()
+    (policy,) = [p for p in resources_of_type("AWS::S3::BucketPolicy").values()
+                 if p["Properties"]["Bucket"] == {"Ref": bucket_id}]
     return policy["Properties"]["PolicyDocument"]["Statement"]
 
 
@@ -661,8 +670,8 @@ def test_bucket_policy_denies_plain_http():
 
 def test_bucket_policy_denies_puts_without_the_documents_key():
     statements = _bucket_policy_statements()
-    (bucket_id,) = resources_of_type("AWS::S3::Bucket")
-    key_ref = resources_of_type("AWS::S3::Bucket")[bucket_id]["Properties"]["BucketEncryption"][
+    _, bucket = documents_bucket()
+    key_ref = bucket["Properties"]["BucketEncryption"][
         "ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]
     puts = [s for s in statements if s["Effect"] == "Deny" and s["Action"] == "s3:PutObject"]
     conditions = [s["Condition"] for s in puts]
@@ -673,7 +682,7 @@ def test_bucket_policy_denies_puts_without_the_documents_key():
 def test_lifecycle_deletes_the_drafts_the_code_tags():
     from chalicelib.aws.documents import DRAFT, RETENTION_TAG
 
-    (bucket,) = resources_of_type("AWS::S3::Bucket").values()
+    _, bucket = documents_bucket()
     rules = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
     drafts = [r for r in rules if r.get("TagFilters") == [{"Key": RETENTION_TAG, "Value": DRAFT}]]
     assert drafts and drafts[0]["Status"] == "Enabled" and drafts[0]["ExpirationInDays"] == 30

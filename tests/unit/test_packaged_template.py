@@ -175,3 +175,70 @@ def test_the_state_machine_runs_the_asl_file_the_tests_run(templates, stage):
     for machine in machines.values():
         asl = ROOT / machine["Metadata"]["vssid:definition"]
         assert machine["Properties"]["DefinitionString"] == asl.read_text(encoding="utf-8")
+
+
+# Default account quota of concurrent executions per region, and what Lambda keeps unreserved out of it.
+ACCOUNT_CONCURRENCY, UNRESERVED_MINIMUM = 1000, 100
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_function_has_the_reserved_concurrency_of_its_stage(templates, stage):
+    from chalice.utils import to_cfn_resource_name
+
+    template = templates[stage]
+    functions = {**_of_type(template, "AWS::Serverless::Function"), **_of_type(template, "AWS::Lambda::Function")}
+    reserved = {name: fn["Properties"].get("ReservedConcurrentExecutions") for name, fn in functions.items()}
+    assert {name for name, value in reserved.items() if not value} == set(), "functions without reserved concurrency"
+    # the values are the stage's own, from .chalice/config.json (the API handler is chalice's `api_handler`)
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))["stages"][stage]
+    for handler, settings in config["lambda_functions"].items():
+        name = "APIHandler" if handler == "api_handler" else to_cfn_resource_name(handler)
+        assert reserved[name] == settings["reserved_concurrency"], (stage, handler)
+    # all of it together still leaves Lambda's unreserved minimum on an account with the default quota
+    assert sum(reserved.values()) <= ACCOUNT_CONCURRENCY - UNRESERVED_MINIMUM, reserved
+
+
+def _method_paths(api: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(method.upper(), path) for path, item in api["Properties"]["DefinitionBody"]["paths"].items()
+            for method in item if method != "x-amazon-apigateway-any-method"}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_stage_has_an_access_log_and_throttling_on_methods_that_exist(templates, stage):
+    template = templates[stage]
+    (api_id, api), = _of_type(template, "AWS::Serverless::Api").items()
+    properties = api["Properties"]
+    (group,) = _references(properties["AccessLogSetting"]["DestinationArn"])
+    assert template["Resources"][group]["Type"] == "AWS::Logs::LogGroup"
+    assert template["Resources"][group]["Properties"]["KmsKeyId"]
+    assert json.loads(properties["AccessLogSetting"]["Format"])["requestId"] == "$context.requestId"
+    settings = properties["MethodSettings"]
+    (default,) = [s for s in settings if (s["ResourcePath"], s["HttpMethod"]) == ("/*", "*")]
+    assert default["ThrottlingRateLimit"] > 0 and default["ThrottlingBurstLimit"] > 0
+    # API Gateway refuses a deployment whose method settings name a method the API lacks
+    methods = _method_paths(api)
+    named = {(s["HttpMethod"], s["ResourcePath"].replace("~1", "/")) for s in settings if s is not default}
+    assert named and sorted(named - methods) == []
+    # access logging needs the account's CloudWatch role before the stage exists
+    assert _depends_on(template, api_id, "ApiGatewayAccount")
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_optional_web_acl_is_associated_with_the_stage_and_its_tight_limit_covers_the_sensitive_routes(
+        templates, stage):
+    from tests.unit.test_infra_protection import path_matches
+
+    template = templates[stage]
+    (acl_id, acl), = _of_type(template, "AWS::WAFv2::WebACL").items()
+    (association,) = _of_type(template, "AWS::WAFv2::WebACLAssociation").values()
+    assert association["Condition"] == acl["Condition"]
+    (api_id,) = _of_type(template, "AWS::Serverless::Api")
+    assert {api_id, acl_id} <= _references(association["Properties"])
+    (scoped,) = [r["Statement"]["RateBasedStatement"] for r in acl["Properties"]["Rules"]
+                 if "ScopeDownStatement" in r["Statement"].get("RateBasedStatement", {})]
+    stage_name = template["Resources"][api_id]["Properties"]["StageName"]
+    sensitive_prefixes = ("/v1/auth/", "/v1/admin/auth/", "/v1/lookup/", "/v1/registrations/takeover")
+    for method, path in sorted(_method_paths(template["Resources"][api_id])):
+        concrete = path.replace("{", "").replace("}", "")
+        sensitive = path.startswith(sensitive_prefixes) or path == "/v1/registrations"
+        assert path_matches(scoped["ScopeDownStatement"], f"/{stage_name}{concrete}") is sensitive, (method, path)
