@@ -20,8 +20,11 @@ from chalicelib.errors import (
 )
 from chalicelib.handlers import (
     admin,
+    admin_citizens,
     admin_feedback,
+    admin_me,
     citizen_auth,
+    console,
     lookup,
     me,
     meta,
@@ -38,7 +41,8 @@ app.api.binary_types.append("application/pdf")
 get_settings()  # fail at start, not on the first request, if the environment is wrong
 
 for blueprint in (reference.bp, registrations.bp, admin.bp, citizen_auth.bp, me.bp, lookup.bp, public_directory.bp,
-                  support.bp, admin_feedback.bp, meta.bp):
+                  support.bp, admin_feedback.bp, meta.bp, admin_citizens.bp, admin_me.bp,
+                  console.bp):
     app.register_blueprint(blueprint)
 
 if os.environ.get("VSSID_LOCAL_MODE") == "1":

@@ -134,6 +134,7 @@ def main() -> int:
         print(f"demo citizen   {citizen['username']} / {citizen['password']}")
     deadline = os.environ.get("VSSID_DEADLINE_SECONDS")
     print(f"deadline       {deadline + ' seconds (VSSID_DEADLINE_SECONDS)' if deadline else '10 days'}")
+    print(f"counter console http://{API_HOST}:{api_port}/console   (sign in as a demo staff member above)")
     print(f"API            http://{API_HOST}:{api_port}   messages: GET /_local/messages?to=<phone>   Ctrl-C stops\n",
           flush=True)
 

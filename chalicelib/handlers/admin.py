@@ -11,6 +11,7 @@ from chalicelib.pagination import parse_limit
 decisions = lazy_module("chalicelib.services.decisions")
 staff_auth = lazy_module("chalicelib.services.staff_auth")
 staff_queue = lazy_module("chalicelib.services.staff_queue")
+queue_search = lazy_module("chalicelib.services.queue_search")
 
 bp = Blueprint(__name__)
 JSON = ["application/json"]
@@ -32,7 +33,11 @@ def staff_login() -> Response:
 @api_route(bp, "/v1/admin/registrations", methods=["GET"])
 def staff_queue_list() -> Response:
     staff = _staff()
-    page = staff_queue.queue(staff, _query("status"), parse_limit(_query("limit")), _query("next_token"))
+    search = _query("q")
+    if search is not None:  # by name, social-insurance number or the reference on Form 01
+        page = queue_search.search(staff, _query("status"), search, parse_limit(_query("limit")), _query("next_token"))
+    else:
+        page = staff_queue.queue(staff, _query("status"), parse_limit(_query("limit")), _query("next_token"))
     return json_response(page.as_api())
 
 

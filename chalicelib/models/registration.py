@@ -69,6 +69,7 @@ class Registration(Model):
     decided_at = UnicodeAttribute(null=True)
     rejection_reason = UnicodeAttribute(null=True)
     id_document_checked = BooleanAttribute(null=True)
+    form01_received = BooleanAttribute(null=True)  # the signed paper Form 01 was handed in at the counter
     decision_notice_sent = BooleanAttribute(null=True)  # the SMS about the decision went out
 
     version = VersionAttribute()

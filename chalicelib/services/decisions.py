@@ -132,6 +132,13 @@ def approve(staff: StaffIdentity, registration_id: str, body: dict[str, Any]) ->
             fields={"id_document_checked": "must be true: the original ID was checked at the counter"},
             extra={"fields_vi": {"id_document_checked": "phải là true: đã đối chiếu giấy tờ gốc tại quầy"}},
         )
+    # Optional (mobile and staff tools built before it omit it); the counter console always sends it.
+    form01_received = body.get("form01_received")
+    if form01_received is not None and not isinstance(form01_received, bool):
+        raise ValidationFailedError(
+            fields={"form01_received": "must be true or false: the signed paper Form 01 was handed in"},
+            extra={"fields_vi": {"form01_received": "phải là true hoặc false: đã nhận Tờ khai 01 có chữ ký"}},
+        )
     registration = load_for_staff(staff, registration_id)
     if registration.status == APPROVED and registration.decided_by == staff.username:
         # A retry: the first request may have stopped before the workflow heard of the decision.
@@ -167,11 +174,14 @@ def approve(staff: StaffIdentity, registration_id: str, body: dict[str, Any]) ->
     )
     try:
         with transaction() as tx:
+            checks = [Registration.id_document_checked.set(True)] + (
+                [Registration.form01_received.set(form01_received)] if form01_received is not None else [])
             tx.update(registration,
-                      actions=_decision_actions(staff, APPROVED, now) + [Registration.id_document_checked.set(True)],
+                      actions=_decision_actions(staff, APPROVED, now) + checks,
                       condition=_decidable_condition(registration, now_epoch), add_version_condition=False)
             tx.save(account, condition=Account.username.does_not_exist())
-            tx.save(_audit(staff, registration, "APPROVE", APPROVED, now, "original ID checked"))
+            tx.save(_audit(staff, registration, "APPROVE", APPROVED, now, "original ID checked"
+                           + ("; signed Form 01 received" if form01_received else "")))
     except TransactWriteError as exc:
         if not condition_failed(exc):
             raise
@@ -296,6 +306,7 @@ def _decision_body(registration: Registration) -> dict[str, Any]:
     }
     if registration.status == APPROVED:
         body["username"] = registration.social_insurance_number
+        body["form01_received"] = registration.form01_received  # null when the client did not say
     if registration.status == REJECTED:
         body["rejection_reason"] = registration.rejection_reason
     return body

@@ -7,6 +7,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.aws import documents as document_store
 from chalicelib.domain.documents import DOCUMENT_KINDS, form01_key, image_filename, submitted_key
+from chalicelib.domain.messages import reference
 from chalicelib.domain.registration_status import RegistrationStatus
 from chalicelib.errors import ValidationFailedError
 from chalicelib.models.audit import AuditEvent
@@ -24,31 +25,41 @@ def _time(value: str | None) -> str | None:
     return clock.iso(parse(value)) if value else None
 
 
-def queue(staff: StaffIdentity, status: str | None, limit: int, next_token: str | None) -> Page:
+def validated_status(status: str | None) -> str:
+    """The queue's status filter: AWAITING_VERIFICATION unless another registration status is named."""
     status = status or RegistrationStatus.AWAITING_VERIFICATION.value
     if status not in RegistrationStatus.__members__:
         raise ValidationFailedError(
             fields={"status": "must be one of " + ", ".join(RegistrationStatus.__members__)},
             extra={"fields_vi": {"status": "trạng thái không hợp lệ"}},
         )
+    return status
+
+
+def queue(staff: StaffIdentity, status: str | None, limit: int, next_token: str | None) -> Page:
+    status = validated_status(status)
     partition = f"{staff.office_code}#{status}"
     scope = scope_of("registration-queue", partition)
     result = Registration.office_status_index.query(
         partition, limit=limit, last_evaluated_key=decode_token(next_token, scope), scan_index_forward=True,
     )
-    items = [
-        {
-            "registration_id": r.registration_id,
-            "status": r.status,
-            "full_name": r.full_name,
-            "social_insurance_number": r.social_insurance_number,
-            "submitted_at": _time(r.submitted_at),
-            "deadline_at": _time(r.deadline_at),
-            "status_changed_at": _time(r.status_changed_at),
-        }
-        for r in result
-    ]
+    items = [queue_item(r) for r in result]
     return Page(items=items, next_token=encode_token(result.last_evaluated_key, scope))
+
+
+def queue_item(r: Registration) -> dict[str, Any]:
+    """One row of the queue (and of a search in it)."""
+    return {
+        "registration_id": r.registration_id,
+        "reference": reference(r.registration_id),
+        "status": r.status,
+        "attempt": int(r.attempt or 0),
+        "full_name": r.full_name,
+        "social_insurance_number": r.social_insurance_number,
+        "submitted_at": _time(r.submitted_at),
+        "deadline_at": _time(r.deadline_at),
+        "status_changed_at": _time(r.status_changed_at),
+    }
 
 
 def _frozen_images(r: Registration) -> dict[str, str | None]:
@@ -79,6 +90,7 @@ def detail(staff: StaffIdentity, registration_id: str) -> dict[str, Any]:
     ]
     return {
         "registration_id": r.registration_id,
+        "reference": reference(r.registration_id),
         "status": r.status,
         "attempt": int(r.attempt or 0),
         "office_code": r.office_code,
@@ -99,6 +111,8 @@ def detail(staff: StaffIdentity, registration_id: str) -> dict[str, Any]:
         "decided_by": r.decided_by,
         "decided_at": _time(r.decided_at),
         "rejection_reason": r.rejection_reason,
+        "id_document_checked": r.id_document_checked,
+        "form01_received": r.form01_received,
         "expired_at": _time(r.expired_at),
         "images": images,
         "images_expire_in": IMAGE_LINK_SECONDS,

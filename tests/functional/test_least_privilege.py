@@ -567,6 +567,20 @@ def _walk_feedback(client: Any, staff: Any) -> None:
     _ok(call(client, "POST", "/v1/admin/auth/logout", {}, staff.auth), "staff logout")  # last: the token ends
 
 
+def _walk_counter_console(client: Any, staff: Any) -> None:
+    """The console's page and files, who is signed in, a queue search, and the help desk on the walk's citizen
+    (whose account the walk's approval made at the staff member's office)."""
+    from tests.support.api import call
+
+    _ok(call(client, "GET", "/console"), "console page")
+    _ok(call(client, "GET", "/console/console.js"), "console script")
+    _ok(call(client, "GET", "/v1/admin/me", headers=staff.auth), "staff me")
+    _ok(call(client, "GET", "/v1/admin/registrations?status=APPROVED&q=nguyen%20van", headers=staff.auth), "search")
+    _ok(call(client, "GET", f"/v1/admin/citizens/{SIN}", headers=staff.auth), "help desk")
+    _ok(call(client, "GET", f"/v1/admin/citizens/{SIN}/contributions?scheme=BHXH", headers=staff.auth),
+        "help desk contributions")
+
+
 @pytest.fixture(scope="module")
 def walk():
     """The `aws` and `client` fixtures of tests/conftest.py for the whole module (they are per test there),
@@ -591,6 +605,7 @@ def walk():
                     _walk_public(client)
                     staff, initial_password = _walk_registration(client, recorder)
                     _walk_citizen(client, recorder, initial_password)
+                    _walk_counter_console(client, staff)
                     _walk_feedback(client, staff)
                 yield Walk(recorder, env, app)
         finally:

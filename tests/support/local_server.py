@@ -36,11 +36,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_local_server() -> Iterator[LocalServer]:
-    """Start the local server, yield it once it answers, stop it with Ctrl-C as a developer would."""
+def running_local_server(settings: dict[str, str] | None = None) -> Iterator[LocalServer]:
+    """Start the local server, yield it once it answers, stop it with Ctrl-C as a developer would.
+    `settings`: environment a developer would set on `make run` (e.g. VSSID_DEADLINE_SECONDS)."""
     api_port, moto_port = free_port(), free_port()
     # The server must build its own environment (endpoint, stage, local mode), not inherit the test one.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "VSSID_", "MOTO"))}
+    env.update(settings or {})
     env.update(VSSID_API_PORT=str(api_port), VSSID_MOTO_PORT=str(moto_port), PYTHONUNBUFFERED="1")
     with tempfile.TemporaryDirectory(prefix="vssid-local-") as folder:
         server = LocalServer(f"http://127.0.0.1:{api_port}", Path(folder) / "server.log")
