@@ -53,6 +53,17 @@ def clean_text(value: str) -> str:
     return " ".join(visible.split())
 
 
+def folded_text(value: str) -> str:
+    """`clean_text` after NFKC: mathematical, fullwidth and other compatibility look-alikes ("𝐍𝐠𝐮𝐲𝐞̂̃𝐧",
+    "Ｎｇｕｙễｎ") become the plain letters they imitate, so they are matched, searched and printed (the
+    PDF font has no glyphs for them) as the name they spell. NFKC composes, so the result is NFC too."""
+    return clean_text(unicodedata.normalize("NFKC", value))
+
+
+def _latin(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("LATIN ")
+
+
 class _Checker:
     def __init__(self, body: dict[str, Any], today: date) -> None:
         self.body = body
@@ -64,7 +75,10 @@ class _Checker:
         self.fields.setdefault(name, en)
         self.fields_vi.setdefault(name, vi)
 
-    def text(self, name: str, *, required: bool = True, min_len: int = 1, max_len: int = 200) -> str | None:
+    def text(self, name: str, *, required: bool = True, min_len: int = 1, max_len: int = 200,
+             fold: bool = False) -> str | None:
+        """The field as stored; `fold` (names and free text) reads compatibility look-alikes as the letters
+        they imitate. Codes, numbers and dates are not folded: fullwidth digits there are refused."""
         raw = self.body.get(name)
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             if required:
@@ -73,7 +87,7 @@ class _Checker:
         if not isinstance(raw, str):
             self.fail(name, "must be text", "phải là chuỗi ký tự")
             return None
-        value = clean_text(raw)
+        value = folded_text(raw) if fold else clean_text(raw)
         if any(unicodedata.category(ch) == "Cc" for ch in value):
             self.fail(name, "must not contain control characters", "không được chứa ký tự điều khiển")
             return None
@@ -116,10 +130,14 @@ class _Checker:
 def parse_form01(body: dict[str, Any], today: date) -> Form01:
     """Validate every field of Form 01; raise one error listing every problem."""
     c = _Checker(body, today)
-    full_name = c.text("full_name", min_len=2, max_len=100)
+    full_name = c.text("full_name", min_len=2, max_len=100, fold=True)
     if full_name is not None and not _NAME.fullmatch(full_name):
         c.fail("full_name", "may contain only letters, spaces, hyphens and apostrophes",
                "chỉ được chứa chữ cái, dấu cách, dấu gạch nối và dấu nháy")
+    elif full_name is not None and not all(_latin(ch) for ch in full_name if ch.isalpha()):
+        # Other scripts print blank in Form 01's PDF and never match the register's name.
+        c.fail("full_name", "must be written in Latin letters (the Vietnamese alphabet)",
+               "phải viết bằng chữ cái Latinh (chữ Quốc ngữ)")
     birth = c.past_date("date_of_birth")
     gender = c.choice("gender", GENDERS)
     sin = c.text("social_insurance_number", max_len=20)
@@ -138,7 +156,7 @@ def parse_form01(body: dict[str, Any], today: date) -> Form01:
     issued_on = c.past_date("id_issued_on")
     if issued_on is not None and birth is not None and issued_on < birth:
         c.fail("id_issued_on", "must not be before the date of birth", "không được trước ngày sinh")
-    issued_by = c.text("id_issued_by", max_len=200)
+    issued_by = c.text("id_issued_by", max_len=200, fold=True)
     phone_raw = c.text("phone", max_len=20)
     phone = normalise_vn_mobile(phone_raw) if phone_raw else None
     if phone_raw and phone is None:
@@ -147,7 +165,7 @@ def parse_form01(body: dict[str, Any], today: date) -> Form01:
     email = normalise_email(email_raw) if email_raw else None
     if email_raw and email is None:
         c.fail("email", "must be a valid e-mail address", "phải là địa chỉ thư điện tử hợp lệ")
-    address = c.text("address", min_len=5, max_len=300)
+    address = c.text("address", min_len=5, max_len=300, fold=True)
     office_code = c.text("office_code", max_len=32)
     if office_code is not None and not _OFFICE.fullmatch(office_code):
         c.fail("office_code", "is not an office code", "không phải mã cơ quan BHXH")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from chalicelib.domain.contact import normalise_vn_mobile
 from chalicelib.domain.identity import CCCD_PROVINCE_CODES
 from chalicelib.domain.row_reader import RowReader
 
@@ -289,7 +290,8 @@ def _medical_visit(r: _Row, sin: str | None) -> tuple[str, dict[str, Any]]:
 
 def _participant(r: _Row, sin: str | None) -> tuple[str, dict[str, Any]]:
     """The person behind a social-insurance number, as the core register knows them: what the public
-    number look-up matches against."""
+    number look-up and Form 01 match against; the optional mobile `phone` (E.164) is where the code that
+    frees a number held by someone else's draft is sent."""
     full_name = r.text("full_name", max_len=100)
     birth = r.iso_date("date_of_birth")
     gender = r.choice("gender", ("MALE", "FEMALE"))
@@ -300,9 +302,16 @@ def _participant(r: _Row, sin: str | None) -> tuple[str, dict[str, Any]]:
     if id_number is not None and not re.fullmatch(r"[0-9]{9}|[0-9]{12}|[A-Z][0-9]{7}", id_number.upper()):
         r.fail("id_number", "must be a CCCD (12 digits), CMND (9 digits) or passport number",
                "phải là số CCCD (12 số), CMND (9 số) hoặc hộ chiếu")
+    phone_raw = r.text("phone", required=False, max_len=20)
+    phone = normalise_vn_mobile(phone_raw) if phone_raw else None
+    if phone_raw and phone is None:
+        r.fail("phone", "must be a Vietnamese mobile number", "phải là số điện thoại di động Việt Nam")
     r.done()
-    return "PERSON", {"full_name": full_name, "date_of_birth": birth, "gender": (gender or "").lower(),
-                      "province_code": province, "id_number": (id_number or "").upper()}
+    person = {"full_name": full_name, "date_of_birth": birth, "gender": (gender or "").lower(),
+              "province_code": province, "id_number": (id_number or "").upper()}
+    if phone:  # optional; absent rather than null, so the rows loaded before phones existed keep their hash
+        person["phone"] = phone
+    return "PERSON", person
 
 
 _VALIDATORS = {"participant": _participant, "health_card": _health_card, "contribution": _contribution,
