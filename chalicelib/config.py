@@ -41,7 +41,8 @@ class Settings:
     deadline_seconds: int | None
     # Seconds before the deadline at which reminder SMS go out (3 days and 1 day by default).
     reminder_offsets: tuple[int, int]
-    draft_ttl_days: int
+    # A draft not created or corrected for this long stops holding its number (the draft itself stays).
+    draft_hold_seconds: int
     upload_min_bytes: int
     upload_max_bytes: int
     presign_seconds: int
@@ -101,7 +102,7 @@ def get_settings() -> Settings:
         ),
         deadline_seconds=_int("VSSID_DEADLINE_SECONDS", 0) or None if deadline_raw else None,
         reminder_offsets=(max(first, second), min(first, second)),
-        draft_ttl_days=_int("VSSID_DRAFT_TTL_DAYS", 30),
+        draft_hold_seconds=_int("VSSID_DRAFT_HOLD_SECONDS", 4 * 3600),
         upload_min_bytes=_int("VSSID_UPLOAD_MIN_BYTES", 20 * 1024),
         upload_max_bytes=_int("VSSID_UPLOAD_MAX_BYTES", 5 * 1024 * 1024),
         presign_seconds=_int("VSSID_PRESIGN_SECONDS", 900),

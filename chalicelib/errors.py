@@ -134,6 +134,28 @@ class RegistrationExistsError(ConflictError):
     message_vi = "Mã số BHXH này đang có một tờ khai chưa được xử lý xong."
 
 
+class RegisterMismatchError(AppError):
+    """The number is not in the register, or the register's person differs: one answer for both, never
+    naming the field, so a registration is not a way to learn who is in the register."""
+
+    status, code = 422, "REGISTER_MISMATCH"
+    message = ("The social-insurance number does not match the full name, date of birth and ID number we hold. "
+               "Check the number with the look-up (Tra cứu mã số BHXH) or call your social-insurance office "
+               "or 1900 9068.")
+    message_vi = ("Mã số BHXH không khớp với họ tên, ngày sinh và số giấy tờ tùy thân trong cơ sở dữ liệu. "
+                  "Vui lòng tra cứu lại mã số BHXH hoặc liên hệ cơ quan BHXH, tổng đài 1900 9068.")
+
+
+class RegisterConflictError(ConflictError):
+    """Staff approving a registration the register contradicts (or no longer knows)."""
+
+    code = "REGISTER_CONFLICT"
+    message = ("The register's data for this social-insurance number does not match the form; no account can be "
+               "created. Compare them in the registration (`register`) and reject it with the reason.")
+    message_vi = ("Dữ liệu của mã số BHXH này trong cơ sở dữ liệu không khớp với tờ khai; không thể tạo tài khoản. "
+                  "Vui lòng đối chiếu (mục `register`) và từ chối tờ khai kèm lý do.")
+
+
 class InvalidStateError(ConflictError):
     code = "INVALID_STATE"
     message = "The registration cannot be changed in its current status."

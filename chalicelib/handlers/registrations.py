@@ -12,6 +12,7 @@ from chalicelib.observability import correlation_id
 
 registrations = lazy_module("chalicelib.services.registrations")
 submission = lazy_module("chalicelib.services.submission")
+takeover = lazy_module("chalicelib.services.takeover")
 registration_model = lazy_module("chalicelib.models.registration")
 
 bp = Blueprint(__name__)
@@ -27,6 +28,21 @@ def create_registration() -> Response:
     request = bp.current_request
     body = json_body(request)
     return idempotent(request, "create-registration", lambda: registrations.create(body))
+
+
+@api_route(bp, "/v1/registrations/takeover", methods=["POST"], content_types=JSON)
+def start_takeover() -> Response:
+    """A code to the register's phone that frees the number from someone else's draft."""
+    request = bp.current_request
+    body = json_body(request)
+    return idempotent(request, "takeover", lambda: (202, takeover.start(body)))
+
+
+@api_route(bp, "/v1/registrations/takeover/{challenge_id}/verify", methods=["POST"], content_types=JSON)
+def verify_takeover(challenge_id: str) -> Response:
+    request = bp.current_request
+    body = json_body(request)
+    return idempotent(request, f"takeover-verify:{challenge_id}", lambda: (200, takeover.verify(challenge_id, body)))
 
 
 @api_route(bp, "/v1/registrations/{registration_id}", methods=["GET"])
@@ -54,9 +70,12 @@ def submit_registration(registration_id: str) -> Response:
     request = bp.current_request
     json_body(request)  # the body is not used, but it must not be garbage either
     registration = _owned(registration_id)
-    return idempotent(
-        request, f"submit:{registration_id}", lambda: submission.submit(registration, correlation_id())
-    )
+
+    def submit() -> tuple[int, dict]:
+        registrations.pay_for_notices(registration)  # 429 before anything changes when the phone's budget is spent
+        return submission.submit(registration, correlation_id())
+
+    return idempotent(request, f"submit:{registration_id}", submit)
 
 
 @api_route(bp, "/v1/registrations/{registration_id}/form01", methods=["GET"])

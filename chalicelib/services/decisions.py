@@ -3,8 +3,10 @@
 The decision is one DynamoDB transaction: the registration moves only if it is still awaiting, in the
 same attempt, before its deadline; approval creates the account in the same transaction (only if none
 exists); the audit event is written with it. The workflow's expiry writes under the opposite condition,
-so a registration is never both decided and expired. Notices go out after the commit; if the SMS
-fails the client gets 503 and the same staff member's retry sends it (with a fresh initial password).
+so a registration is never both decided and expired. Approval first re-reads the register: an account
+is never bound to a number whose register entry names another person (409 REGISTER_CONFLICT). Notices
+go out after the commit; if the SMS fails the client gets 503 and the same staff member's retry sends it
+(with a fresh initial password).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from chalicelib.models.audit import AuditEvent
 from chalicelib.models.base import condition_failed, transaction
 from chalicelib.models.registration import Registration
 from chalicelib.observability import logger, metrics
+from chalicelib.services import register_match
 from chalicelib.services.staff_auth import StaffIdentity
 from chalicelib.services.timestamps import parse, stored
 
@@ -150,6 +153,8 @@ def approve(staff: StaffIdentity, registration_id: str, body: dict[str, Any]) ->
     now = clock.now()
     now_epoch = int(now.timestamp())
     _refuse_unless_decidable(registration, now_epoch)
+    # The register, read now, must still name this person: 409 REGISTER_CONFLICT otherwise.
+    register_match.ensure_registration_matches(registration)
     settings = get_settings()
     password = new_initial_password()
     account = Account(

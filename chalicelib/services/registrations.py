@@ -1,32 +1,57 @@
-"""Form 01 as the citizen sees it: create a draft, correct it, upload images, follow its status."""
+"""Form 01 as the citizen sees it: create a draft, correct it, upload images, follow its status.
+
+Creating needs a captcha (as sign-in does) and a form the register agrees with (`register_match`), in
+that order, before anything is said about accounts or claims on the number. A correction that changes
+the number, name, birth date or ID number is checked against the register again, at most
+`REGISTER_CHECKS_PER_DAY` times a day per registration. A draft holds its number for
+`draft_hold_seconds` after it was created or last corrected.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError, UpdateError
 
 from chalicelib import clock
 from chalicelib.aws import documents as document_store
 from chalicelib.config import get_settings
 from chalicelib.domain.credentials import new_token, same_digest, token_digest
+from chalicelib.domain.deadline import plan_waits, verification_deadline
 from chalicelib.domain.documents import ALLOWED_CONTENT_TYPES, DOCUMENT_KINDS, document_key
 from chalicelib.domain.form01 import Form01, parse_form01
-from chalicelib.domain.registration_status import EDITABLE, RegistrationStatus
+from chalicelib.domain.registration_status import EDITABLE, SUBMITTABLE, RegistrationStatus
 from chalicelib.errors import (
+    AccountExistsError,
+    AppError,
     InvalidStateError,
+    RegistrationExistsError,
     RegistrationNotFoundError,
+    TooManyRequestsError,
     UnauthorizedError,
     ValidationFailedError,
 )
 from chalicelib.models.base import condition_failed, transaction
 from chalicelib.models.reference import Office
 from chalicelib.models.registration import Registration
-from chalicelib.services import claims
+from chalicelib.models.sign_in import Captcha
+from chalicelib.observability import logger
+from chalicelib.services import captchas, claims, register_match, sms_budget
 from chalicelib.services.reference import find_office
 from chalicelib.services.timestamps import parse, stored
+
+IDENTITY_FIELDS = ("social_insurance_number", "full_name", "date_of_birth", "id_number")
+REGISTER_CHECKS_PER_DAY = 5
+
+
+class RegisterChecksLimitError(TooManyRequestsError):
+    message = "Too many corrections of the number, name, date of birth or ID number today; try again tomorrow."
+    message_vi = ("Đã sửa mã số BHXH, họ tên, ngày sinh hoặc số giấy tờ quá nhiều lần hôm nay; "
+                  "vui lòng thử lại vào ngày mai.")
 
 
 def load_for_owner(registration_id: str, access_key: str | None) -> Registration:
@@ -65,10 +90,39 @@ def _uploads(registration_id: str, content_types: dict[str, str] | None = None) 
     }
 
 
+@contextmanager
+def _captcha_spent(captcha_id: Any, answer: Any) -> Iterator[None]:
+    """Spend the captcha for the work in the block. If that work fails on our side (DynamoDB busy or down:
+    the client gets 503 and learned nothing), the captcha is put back, so the client's retry with the same
+    body and Idempotency-Key can finish; a refusal (an AppError) keeps it spent."""
+    try:
+        kept = Captcha.get(captcha_id, consistent_read=True) if isinstance(captcha_id, str) and captcha_id else None
+    except (Captcha.DoesNotExist, PynamoDBException):
+        kept = None  # spend() reads it again and answers CAPTCHA_INVALID or a retryable error itself
+    captchas.spend(captcha_id, answer)
+    try:
+        yield
+    except AppError:
+        raise
+    except Exception:
+        if kept is not None:
+            try:
+                kept.save(condition=Captcha.captcha_id.does_not_exist())
+            except Exception:  # noqa: BLE001 - the original failure is the one to report
+                logger.warning("spent captcha could not be given back")  # the client asks for a new one
+        raise
+
+
 def create(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     now = clock.now()
     form = parse_form01(body, today=now.astimezone(clock.VIETNAM_TZ).date())
     _office_or_fail(form)
+    with _captcha_spent(body.get("captcha_id"), body.get("captcha_answer")):
+        return _create(form, now)
+
+
+def _create(form: Form01, now: datetime) -> tuple[int, dict[str, Any]]:
+    register_match.ensure_form_matches(form.as_dict())  # before any answer about accounts or claims
     claims.ensure_no_account(form.social_insurance_number)
     registration_id = uuid.uuid4().hex
     access_key = new_token()
@@ -101,7 +155,21 @@ def create(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 
 
 def _draft_expiry(now: Any) -> int:
-    return int((now + timedelta(days=get_settings().draft_ttl_days)).timestamp())
+    """Until when a draft created or corrected `now` holds its number."""
+    return int((now + timedelta(seconds=get_settings().draft_hold_seconds)).timestamp())
+
+
+def _check_identity_change(registration: Registration, form: Form01, now: datetime) -> None:
+    """A correction of the number, name, birth date or ID number meets the register again (a few times a
+    day per registration: the key holder gets no captcha here)."""
+    fields = form.as_dict()
+    if all(fields[name] == getattr(registration, name) for name in IDENTITY_FIELDS):
+        return
+    day = now.astimezone(clock.VIETNAM_TZ).date()
+    reset_at = datetime.combine(day + timedelta(days=1), time(0), tzinfo=clock.VIETNAM_TZ)
+    sms_budget.count_or_refuse(f"register-check:{registration.registration_id}:{day.isoformat()}",
+                               REGISTER_CHECKS_PER_DAY, reset_at, RegisterChecksLimitError)
+    register_match.ensure_form_matches(fields)
 
 
 def update(registration: Registration, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -111,6 +179,7 @@ def update(registration: Registration, body: dict[str, Any]) -> tuple[int, dict[
     now = clock.now()
     form = parse_form01(body, today=now.astimezone(clock.VIETNAM_TZ).date())
     _office_or_fail(form)
+    _check_identity_change(registration, form, now)
     fields = form.as_dict()
     actions = [getattr(Registration, name).set(value) for name, value in fields.items() if value is not None]
     if form.email is None:
@@ -159,6 +228,33 @@ def fresh_uploads(registration: Registration, body: dict[str, Any]) -> tuple[int
             extra={"fields_vi": {"content_types": "chỉ nhận id_front/id_back/portrait với image/jpeg hoặc image/png"}},
         )
     return 200, {"uploads": _uploads(registration.registration_id, wanted)}
+
+
+def notices_per_attempt(now: datetime) -> int:
+    """The SMS one submission sends the citizen: "submitted", the reminders the window has room for, and
+    the expiry notice (or the decision, which ends the window instead)."""
+    settings = get_settings()
+    plan = plan_waits(now, verification_deadline(now, settings.deadline_seconds), settings.reminder_offsets)
+    return 2 + (plan.first_reminder_wait > 0) + (plan.second_reminder_wait > 0)
+
+
+def pay_for_notices(registration: Registration) -> None:
+    """Before a submission opens a new window: count its SMS against the phone's daily budget (shared with
+    every other SMS to that phone), so anonymous registrations cannot pump SMS to someone's phone. Over
+    budget: `429 SMS_LIMIT_REACHED` with Retry-After, and nothing has changed. A retry of a submission
+    already made, or one that submit will refuse (missing images, the number held by another
+    registration or an account), pays nothing."""
+    if RegistrationStatus(registration.status) not in SUBMITTABLE:
+        return
+    if not all(documents_present(registration.registration_id).values()):
+        return
+    now = clock.now()
+    try:
+        claims.check_claimable(registration.social_insurance_number, registration.registration_id, now)
+    except (AccountExistsError, RegistrationExistsError):
+        return
+    for _ in range(notices_per_attempt(now)):
+        sms_budget.spend(f"registration:{registration.registration_id}", registration.phone)
 
 
 def documents_present(registration_id: str) -> dict[str, bool]:

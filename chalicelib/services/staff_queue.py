@@ -13,7 +13,7 @@ from chalicelib.errors import ValidationFailedError
 from chalicelib.models.audit import AuditEvent
 from chalicelib.models.registration import Registration
 from chalicelib.pagination import Page, decode_token, encode_token, scope_of
-from chalicelib.services import access_log
+from chalicelib.services import access_log, register_match
 from chalicelib.services.decisions import load_for_staff
 from chalicelib.services.staff_auth import StaffIdentity
 from chalicelib.services.timestamps import parse
@@ -105,6 +105,7 @@ def detail(staff: StaffIdentity, registration_id: str) -> dict[str, Any]:
         "phone": r.phone,
         "email": r.email,
         "address": r.address,
+        "register": register_match.staff_view(r),  # the register's person beside the form, differences named
         "created_at": _time(r.created_at),
         "submitted_at": _time(r.submitted_at),
         "deadline_at": _time(r.deadline_at),

@@ -29,6 +29,11 @@ def _sms(base: str, phone: str) -> list[str]:
     return [m["body"] for m in items if m["channel"] == "sms"]
 
 
+def _captcha(base: str) -> dict[str, str]:
+    captcha_id = requests.get(f"{base}/v1/auth/captcha", timeout=10).json()["captcha_id"]
+    return {"captcha_id": captcha_id, "captcha_answer": "local-captcha"}  # what local.run configures
+
+
 def _wait_for(predicate, seconds: float = 10.0):
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -41,8 +46,13 @@ def _wait_for(predicate, seconds: float = 10.0):
 
 def test_the_procedure_on_the_local_server(local_server):
     base = local_server
-    form = {**VALID_FORM, "social_insurance_number": "0111222333", "phone": "0912345678"}
-    created = requests.post(f"{base}/v1/registrations", json=form, timeout=10)
+    # Lê Thị Hồng Nhung: a demo participant of the register without an account; the local captcha answer
+    form = {**VALID_FORM, "full_name": "Lê Thị Hồng Nhung", "date_of_birth": "1998-01-30",
+            "social_insurance_number": "4801234569", "id_number": "048198000123", "phone": "0912345678"}
+    stranger = {**VALID_FORM, "social_insurance_number": "4801234569", "phone": "0912345678"}
+    refused = requests.post(f"{base}/v1/registrations", json={**stranger, **_captcha(base)}, timeout=10)
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "REGISTER_MISMATCH", refused.text
+    created = requests.post(f"{base}/v1/registrations", json={**form, **_captcha(base)}, timeout=10)
     assert created.status_code == 201, created.text
     body = created.json()
     key = {"X-Registration-Key": body["access_key"]}

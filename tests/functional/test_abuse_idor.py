@@ -103,6 +103,9 @@ IDOR_CASES: dict[tuple[str, str], list[Probe]] = {
     ("POST", "/v1/auth/password-reset/{reset_id}/otp"): challenge_probes("/v1/auth/password-reset/{}/otp", "reset"),
     ("POST", "/v1/auth/password-reset/{reset_id}/confirm"): challenge_probes(
         "/v1/auth/password-reset/{}/confirm", "reset", body=lambda w: NEW_PASSWORD),
+    # A takeover code frees a number from a draft: another kind of challenge id never stands in for it.
+    ("POST", "/v1/registrations/takeover/{challenge_id}/verify"): challenge_probes(
+        "/v1/registrations/takeover/{}/verify", "takeover", body=lambda w: {"otp": "123456"}),
     ("POST", "/v1/me/phone/{challenge_id}/otp"): phone_probes("/otp"),
     # Bob holds the very code sent to the new number (read over a shoulder): still not his challenge.
     ("POST", "/v1/me/phone/{challenge_id}/verify"): phone_probes(

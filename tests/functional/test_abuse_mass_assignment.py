@@ -19,9 +19,9 @@ from chalicelib.models.sign_in import OtpChallenge
 from chalicelib.models.staff import StaffSession
 from local.outbox import messages_for
 from tests.support.abuse_world import ALICE, BOB, BOB_PHONE, FEEDBACK, PASSWORD, World, build_world
-from tests.support.api import VALID_FORM, call
+from tests.support.api import VALID_FORM, call, in_register, ready_to_create, solved_captcha
 from tests.support.citizens import CAPTCHA, Phone, last_code, make_account, move_clock
-from tests.support.people import STAFF_PASSWORD
+from tests.support.people import STAFF_PASSWORD, Citizen
 
 FORGED_PHONE = "+84999999999"
 EXTRAS: dict[str, Any] = {
@@ -47,9 +47,8 @@ def nothing_sent_to_the_forged_number() -> None:
 
 
 def create_registration(w: World) -> None:
-    reply = call(w.client, "POST", "/v1/registrations", {
-        **VALID_FORM, **extras("office_code", "phone"), "social_insurance_number": "0666777888",
-        "id_number": "001190777888"})
+    form = {**VALID_FORM, "social_insurance_number": "0666777888", "id_number": "001190777888"}
+    reply = call(w.client, "POST", "/v1/registrations", {**ready_to_create(form), **extras("office_code", "phone")})
     assert reply.status == 201, reply.body
     stored = Registration.get(reply.body["registration_id"])
     assert stored.registration_id != "forged-id" and stored.status == "DRAFT" and stored.attempt == 0
@@ -63,6 +62,32 @@ def correct_registration(w: World) -> None:
     assert reply.status == 200, reply.body
     stored = w.registration(citizen)
     assert (stored.status, stored.attempt, stored.decided_by) == ("DRAFT", 0, None)
+
+
+TAKEOVER_FORM = {**VALID_FORM, "social_insurance_number": "0666777889", "id_number": "001190777889"}
+REGISTER_PHONE = "+84912000019"
+
+
+def start_takeover(w: World) -> None:
+    in_register(TAKEOVER_FORM, phone=REGISTER_PHONE)
+    squatter = Citizen(w.client, form={**TAKEOVER_FORM, "phone": "0977 000 111"})
+    assert squatter.create().status == 201
+    reply = call(w.client, "POST", "/v1/registrations/takeover", {
+        "social_insurance_number": TAKEOVER_FORM["social_insurance_number"], **solved_captcha(), **extras()})
+    assert reply.status == 202, reply.body
+    challenge = OtpChallenge.get(reply.body["challenge_id"])
+    assert (challenge.purpose, challenge.username, challenge.new_phone) == (
+        "TAKEOVER", "takeover:" + TAKEOVER_FORM["social_insurance_number"], None)
+    nothing_sent_to_the_forged_number()
+    w.notes["takeover"] = reply.body["challenge_id"]
+
+
+def verify_takeover(w: World) -> None:  # after `start_takeover`
+    reply = call(w.client, "POST", f"/v1/registrations/takeover/{w.notes['takeover']}/verify",
+                 {"otp": last_code(REGISTER_PHONE), **extras(), "social_insurance_number": ALICE})
+    assert reply.status == 200, reply.body
+    assert reply.body == {"social_insurance_number": TAKEOVER_FORM["social_insurance_number"], "released": True}
+    assert w.registration().status == "AWAITING_VERIFICATION"  # nobody else's registration moved
 
 
 def renew_uploads(w: World) -> None:
@@ -249,6 +274,8 @@ def logout(w: World) -> None:  # after `confirm_reset` (Bob's new password) and 
 MASS_ASSIGNMENT_CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", "/v1/registrations"): create_registration,
     ("PUT", "/v1/registrations/{registration_id}"): correct_registration,
+    ("POST", "/v1/registrations/takeover"): start_takeover,
+    ("POST", "/v1/registrations/takeover/{challenge_id}/verify"): verify_takeover,
     ("POST", "/v1/registrations/{registration_id}/uploads"): renew_uploads,
     ("POST", "/v1/registrations/{registration_id}/submit"): submit,
     ("POST", "/v1/admin/registrations/{registration_id}/reject"): reject,

@@ -24,7 +24,7 @@ from chalicelib.domain.credentials import verify_password
 from chalicelib.models.audit import AuditEvent
 from chalicelib.models.registration import Registration, RegistrationClaim
 from local.outbox import messages_for
-from tests.support.api import VALID_FORM, Reply, call, upload
+from tests.support.api import VALID_FORM, Reply, call, ready_to_create, upload
 from tests.support.images import photo
 from tests.support.people import Citizen, Staff, account_of
 from tests.support.workflow import deliver_tokens, executions, history_states, wait_for_execution
@@ -226,7 +226,7 @@ def test_identical_approvals_under_one_key_create_one_account_and_send_one_passw
 def test_many_registering_one_number_at_once_leave_one_holder(api):
     for round_no in range(ROUNDS):
         number = f"074{round_no:07d}"
-        forms = [{**VALID_FORM, "social_insurance_number": number, "phone": f"09034{round_no}{i:04d}"}
+        forms = [ready_to_create({**VALID_FORM, "social_insurance_number": number, "phone": f"09034{round_no}{i:04d}"})
                  for i in range(THREADS)]
 
         replies = race([functools.partial(call, api, "POST", "/v1/registrations", form) for form in forms])

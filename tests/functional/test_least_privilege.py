@@ -395,6 +395,7 @@ CAPTCHA = "TESTCAPTCHA"
 TOKEN_CONSUMER, SMS_OUTBOX_CONSUMER = "RecordWorkflowToken", "SendOutboxSms"  # app.py's SQS handlers
 SIN = "0101234567"  # the demo participant Nguyễn Văn An of data/demo/records, so /v1/me/* has records
 PHONE, NEW_PHONE = "+84901234567", "+84912222333"
+REGISTER_PHONE = "+84912000001"  # the register's phone for SIN (data/demo/records/participant.jsonl)
 PASSWORD, RESET_PASSWORD = "Mật khẩu mới của An 2026", "Mật khẩu đặt lại của An 2027"
 DATA = ROOT / "data" / "reference"
 
@@ -466,20 +467,29 @@ def _walk_public(client: Any) -> None:
 
 def _walk_registration(client: Any, recorder: Recorder) -> tuple[Any, str]:
     """Form 01 from draft to approval through a rejection; returns the staff member and the initial password."""
-    from tests.support.api import VALID_FORM, call
+    from tests.support.api import VALID_FORM, call, ready_to_create, solved_captcha
+    from tests.support.citizens import last_code
     from tests.support.people import Citizen, Staff
     from tests.support.workflow import wait_for_execution
 
     # an Idempotency-Key retry of Form 01 gets the first answer (Powertools' DynamoDB store)
-    other = {**VALID_FORM, "social_insurance_number": "0222333444", "phone": "0987 654 321",
-             "id_number": "001190654321"}
+    other = ready_to_create({**VALID_FORM, "social_insurance_number": "0222333444", "phone": "0987 654 321",
+                             "id_number": "001190654321"})
     once = {"Idempotency-Key": "walk-create-0001"}
     first = _ok(call(client, "POST", "/v1/registrations", other, once), "create with a key")
     assert call(client, "POST", "/v1/registrations", other, once).body == first.body
 
+    # someone else's draft holds the number; a code to the register's phone frees it (the takeover)
+    person = {"social_insurance_number": SIN, "full_name": "Nguyễn Văn An", "gender": "male",
+              "date_of_birth": "1985-03-12", "id_number": "001085012345"}
+    assert Citizen(client, form={**VALID_FORM, "phone": "0977 000 111"}).create(**person).status == 201
+    started = _ok(call(client, "POST", "/v1/registrations/takeover",
+                       {"social_insurance_number": SIN, **solved_captcha()}), "takeover")
+    _ok(call(client, "POST", f"/v1/registrations/takeover/{started.body['challenge_id']}/verify",
+             {"otp": last_code(REGISTER_PHONE)}), "takeover verify")
+
     citizen = Citizen(client)
-    assert citizen.create(social_insurance_number=SIN, full_name="Nguyễn Văn An", gender="male",
-                          date_of_birth="1985-03-12", id_number="001085012345").status == 201
+    assert citizen.create(**person).status == 201
     missing = citizen.submit()  # no photos yet: S3 answers "no such key"
     assert 400 <= missing.status < 500, missing.body
     renewed = _ok(call(client, "POST", f"/v1/registrations/{citizen.registration_id}/uploads",

@@ -46,7 +46,7 @@ from chalicelib.models.account import Account
 from chalicelib.models.audit import AuditEvent
 from chalicelib.models.registration import Registration, RegistrationClaim
 from local.outbox import messages_for
-from tests.support.api import VALID_FORM, Reply, call, upload
+from tests.support.api import VALID_FORM, Reply, call, ready_to_create, upload
 from tests.support.citizens import CAPTCHA
 from tests.support.images import photo
 from tests.support.log_scan import remember
@@ -132,6 +132,10 @@ class Lifecycle(RuleBasedStateMachine):
         self.holder: dict[str, str] = {}  # number → registration id holding its claim
         self.sms: dict[str, Counter[str]] = {}  # phone → SMS expected, by kind
         self.codes: Counter[tuple[str, str]] = Counter()  # (number, day or hour) → codes sent
+        # The daily SMS budget: (phone, day) → SMS paid for (codes, and every submission's notices), and
+        # (registration, day) → notices one registration paid for.
+        self.phone_sms: Counter[tuple[str, str]] = Counter()
+        self.registration_sms: Counter[tuple[str, str]] = Counter()
         self.staff_signed_in_at: dict[int, datetime] = {}
         self.lapses = 0
         self.passwords = itertools.count()
@@ -165,6 +169,10 @@ class Lifecycle(RuleBasedStateMachine):
             self.staff_signed_in_at[index] = self.now
         return member
 
+    def _draft_hold(self) -> datetime:
+        """Until when a draft created or corrected now holds its number (a few hours)."""
+        return self.now + timedelta(seconds=get_settings().draft_hold_seconds)
+
     def _holds(self, registration_id: str) -> bool:
         reg = self.regs[registration_id]
         stale = reg.status == DRAFT and int(reg.draft_expires.timestamp()) < int(self.now.timestamp())
@@ -194,7 +202,11 @@ class Lifecycle(RuleBasedStateMachine):
         return self._call("POST", f"/v1/registrations/{reg.registration_id}/submit", {},
                     {"X-Registration-Key": reg.access_key})
 
-    def _expected_submit(self, reg: Reg) -> tuple[int, str | None]:
+    def _day(self) -> str:
+        return self.now.astimezone(VIETNAM).date().isoformat()
+
+    def _expected_submit(self, reg: Reg, notices: int = 4) -> tuple[int, str | None]:
+        """`notices`: the SMS a new window sends (submitted, two reminders, expiry), paid before it opens."""
         if reg.status == AWAITING:
             return 200, None  # a retry finishes what is left and changes nothing
         if reg.status == APPROVED:
@@ -202,7 +214,16 @@ class Lifecycle(RuleBasedStateMachine):
         if not reg.uploaded:
             return 422, "DOCUMENTS_MISSING"
         conflict = self._claim_conflict(reg.registration_id, reg.number)
-        return (409, conflict) if conflict else (200, None)
+        if conflict:
+            return 409, conflict
+        for _ in range(notices):  # one at a time: the registration's daily count, then the phone's
+            if self.registration_sms[(reg.registration_id, self._day())] >= 10:
+                return 429, "SMS_LIMIT_REACHED"
+            self.registration_sms[(reg.registration_id, self._day())] += 1
+            if self.phone_sms[(reg.phone, self._day())] >= 10:
+                return 429, "SMS_LIMIT_REACHED"
+            self.phone_sms[(reg.phone, self._day())] += 1
+        return 200, None
 
     def _submitted(self, reg: Reg, reply: Reply) -> None:
         """The model after a submit that opened a new window."""
@@ -220,7 +241,7 @@ class Lifecycle(RuleBasedStateMachine):
         number = self.numbers[person % NUMBERS]  # NUMBERS + 1 people: two of them share a number
         phone = f"0905{self.example:03d}{len(self.regs):03d}"
         conflict = self._claim_conflict(None, number)
-        reply = self._call("POST", "/v1/registrations", self._form(number, phone))
+        reply = self._call("POST", "/v1/registrations", ready_to_create(self._form(number, phone)))
         if conflict:
             assert _error(reply) == (409, conflict), reply.body
             return multiple()
@@ -230,7 +251,7 @@ class Lifecycle(RuleBasedStateMachine):
         remember(reply.body["access_key"])  # for the suite-wide log scan
         self.touched.add(reg_id)
         self.regs[reg_id] = Reg(reg_id, reply.body["access_key"], number, phone,
-                                draft_expires=self.now + timedelta(days=30), uploads=reply.body["uploads"])
+                                draft_expires=self._draft_hold(), uploads=reply.body["uploads"])
         self.holder[number] = reg_id
         if with_images:
             self.upload_images(reg_id)
@@ -265,9 +286,9 @@ class Lifecycle(RuleBasedStateMachine):
         reg = self.regs[reg_id]
         self.touched.add(reg_id)
         self._tick()
-        expected = self._expected_submit(reg)
         if reg.status == AWAITING:
             return  # its window is the ten-day one already running
+        expected = self._expected_submit(reg, notices=2)  # a one-second window has no room for reminders
         os.environ["VSSID_DEADLINE_SECONDS"] = "1"
         get_settings.cache_clear()
         try:
@@ -296,7 +317,7 @@ class Lifecycle(RuleBasedStateMachine):
                      {"X-Registration-Key": reg.access_key})
         if reg.status in (DRAFT, REJECTED, EXPIRED):
             assert reply.status == 200, reply.body
-            reg.draft_expires = self.now + timedelta(days=30)  # a touched draft holds its number again
+            reg.draft_expires = self._draft_hold()  # a touched draft holds its number again
             reg.uploads = reply.body["uploads"]
         else:
             assert _error(reply) == (409, "INVALID_STATE"), reply.body
@@ -444,6 +465,10 @@ class Lifecycle(RuleBasedStateMachine):
             assert _error(reply) == (429, "SMS_LIMIT_REACHED"), reply.body
             return
         self.codes[(account.number, day)] += 1
+        if self.phone_sms[(account.phone, day)] >= 10:  # the phone's budget, shared with the notices
+            assert _error(reply) == (429, "SMS_LIMIT_REACHED"), reply.body
+            return
+        self.phone_sms[(account.phone, day)] += 1
         assert reply.status == 202, reply.body
         challenge["sent_at"] = self.now
         self._expect_sms(account.phone, "code")

@@ -24,6 +24,63 @@ VALID_FORM: dict[str, Any] = {
 }
 
 
+TEST_CAPTCHA_ANSWER = "K7M4P"  # the answer of every captcha `solved_captcha` makes
+
+
+def solved_captcha() -> dict[str, str]:
+    """`captcha_id` and `captcha_answer` of a captcha stored as GET /v1/auth/captcha stores one, whose answer
+    the test knows (whatever VSSID_LOCAL_CAPTCHA_ANSWER is); for the in-process backend."""
+    import uuid
+    from datetime import timedelta
+
+    from chalicelib import clock
+    from chalicelib.config import get_settings
+    from chalicelib.domain.captcha_text import answer_digest
+    from chalicelib.models.sign_in import Captcha
+    from tests.support.log_scan import remember
+
+    captcha_id = uuid.uuid4().hex
+    expires = clock.now() + timedelta(seconds=get_settings().captcha_seconds)
+    Captcha(captcha_id, answer_digest=answer_digest(captcha_id, TEST_CAPTCHA_ANSWER),
+            expires_at_epoch=int(expires.timestamp())).save()
+    remember(TEST_CAPTCHA_ANSWER)
+    return {"captcha_id": captcha_id, "captcha_answer": TEST_CAPTCHA_ANSWER}
+
+
+def participant_row(form: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """The register's row (data/demo/records/participant.jsonl shape) of the person `form` describes."""
+    row = {name: form.get(name) for name in ("social_insurance_number", "full_name", "date_of_birth", "gender",
+                                             "id_number")}
+    return {**row, "province_code": "01", **changes}
+
+
+def in_register(form: dict[str, Any], **changes: Any) -> bool:
+    """Make the register know the person `form` describes (with `changes`) under the form's number, unless it
+    already knows someone under that number (then it is left alone: the test means that person). False when
+    the form is too broken to be a register row (the test is about validation)."""
+    from chalicelib.domain.record_rows import RowInvalid, validate_row
+    from chalicelib.models.records import InsuranceRecord
+
+    try:
+        row = validate_row("participant", participant_row(form, **changes))
+    except RowInvalid:
+        return False
+    try:
+        InsuranceRecord.get(row.username, row.record_key, consistent_read=True)
+        return True
+    except InsuranceRecord.DoesNotExist:
+        pass
+    InsuranceRecord(row.username, row.record_key, kind=row.record_kind, fields=row.fields,
+                    source_hash=row.source_hash, lookup_key=row.fields["id_number"]).save()
+    return True
+
+
+def ready_to_create(form: dict[str, Any]) -> dict[str, Any]:
+    """What a client that passes the captcha sends to create `form`, with the register knowing its person."""
+    in_register(form)
+    return {**form, **solved_captcha()}
+
+
 @dataclass
 class Reply:
     status: int
