@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: install run test lint bench bench-quick clean
+.PHONY: install browser run test lint bench bench-quick clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -17,10 +17,15 @@ $(STAMP): requirements.txt requirements-dev.txt requirements.lock
 
 install: $(STAMP)
 
+# Debian's chromium for the browser tests (tests/browser), installed with apt-get when missing and possible;
+# where it cannot be, those tests are skipped with one line saying why.
+browser:
+	@sh tools/ensure_chromium.sh
+
 run: install
 	$(BIN)/python -m local.run
 
-test: install
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
