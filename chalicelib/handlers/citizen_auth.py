@@ -92,7 +92,8 @@ def verify_device(challenge_id: str) -> Response:
 @api_route(bp, "/v1/auth/password", methods=["POST"], content_types=JSON, authorizer=citizen_token)
 def change_password() -> Response:
     username = citizen(allow_password_change=True)
-    sign_in.change_password(username, json_body(bp.current_request))
+    # Every other session of the account ends; this one stays signed in.
+    sign_in.change_password(username, json_body(bp.current_request), keep_session=_session_digest())
     return Response(body="", status_code=204)
 
 

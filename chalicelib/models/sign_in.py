@@ -1,4 +1,5 @@
-"""What citizen sign-in keeps: captchas, sessions, one-time-code challenges and SMS counters.
+"""What citizen sign-in keeps: captchas, sessions, one-time-code challenges, SMS counters and the
+guessing budgets of passwords and codes.
 
 Every item here expires by itself through DynamoDB TTL; reads also check the expiry, because TTL
 deletion can lag by hours.
@@ -68,6 +69,8 @@ class OtpChallenge(Model):
     new_phone = UnicodeAttribute(null=True)  # PHONE: the number being confirmed, where the code goes
     otp_digest = UnicodeAttribute(null=True)
     otp_expires_epoch = NumberAttribute(default=0)
+    # Tries taken at the code, each counted (atomically, with a condition) before the comparison; a right
+    # code ends the challenge or has its try given back, so in practice this counts the wrong ones.
     wrong_tries = NumberAttribute(default=0)
     sends = NumberAttribute(default=0)
     last_sent_epoch = NumberAttribute(default=0)
@@ -85,3 +88,24 @@ class SmsCounter(Model):
     counter_key = UnicodeAttribute(hash_key=True)  # e.g. "phone:+8490…:2026-11-25" (hashed phone)
     count = NumberAttribute(default=0)
     expires_at_epoch = NumberAttribute()
+
+
+class AttemptCounter(Model):
+    """The guessing budget of one secret (an account's password, a staff member's password and code):
+    attempts counted in a window, before each is judged (see services/attempts.py).
+
+    It lives in the counters table beside SmsCounter (its keys start "login:" or "staff:"), which already
+    has the TTL attribute, so no table or IAM grant was added for it.
+    """
+
+    class Meta:
+        table_name = table_name("SMS_COUNTERS_TABLE", "vssid-sms-counters")
+        region = region()
+
+    counter_key = UnicodeAttribute(hash_key=True)  # e.g. "login:0123456789", "staff:canbo.hn-hk"
+    count = NumberAttribute(default=0)  # attempts taken in the window, never above the budget's limit
+    window_end_epoch = NumberAttribute(default=0)  # when the count starts again (a lock's end, once spent)
+    # Staff: wrong authenticator codes sent with the right password (a stolen password), and the last one
+    second_factor_failures = NumberAttribute(default=0)
+    second_factor_failed_epoch = NumberAttribute(default=0)
+    expires_at_epoch = NumberAttribute()  # TTL, always after the window and any lock

@@ -1,9 +1,11 @@
 """One-time codes by SMS (mã OTP): to move the account to a new device, or to reset the password.
 
-A code has 6 digits (pyotp), lives 5 minutes, works once, is stored only as a hash, and allows 5 wrong
-tries; a new code needs 60 seconds since the last and at most 5 codes an hour go to one account, on
-top of the daily SMS limits. The SMS ends in the origin-bound format (`@domain #code`) that iOS and
-Android keyboards offer to fill in.
+A code has 6 digits (pyotp), lives 5 minutes, works once, is stored only as a hash, and allows 5 tries
+per challenge, each taken with one conditional write before the code is compared (so parallel requests
+get no more); a new code needs 60 seconds since the last and at most 5 codes an hour go to one account,
+on top of the daily SMS limits. A reset for a number without an account sends nothing but is counted
+against the same limits, so a 429 does not tell which numbers have accounts. The SMS ends in the
+origin-bound format (`@domain #code`) that iOS and Android keyboards offer to fill in.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -78,8 +80,9 @@ def send(challenge: OtpChallenge, account: Account | None) -> dict[str, object]:
         raise ResendTooSoonError(retry_after=wait)
     # A code confirming a new number goes to that number; every other code to the registered phone.
     to = challenge.new_phone or (account.phone if account is not None else None)
-    if account is not None and to:
-        sms_budget.spend(account.username, to, hourly=("otp", settings.otp_sends_per_hour))
+    # Counted for a number without an account too (the number typed, no phone): the same 429s either way.
+    sms_budget.spend(account.username if account is not None else challenge.username, to,
+                     hourly=("otp", settings.otp_sends_per_hour))
     code = pyotp.TOTP(pyotp.random_base32(), digits=6).now()
     previous = (challenge.otp_digest, challenge.otp_expires_epoch, challenge.last_sent_epoch)
     try:
@@ -120,19 +123,57 @@ def _unsend(challenge: OtpChallenge, previous: tuple[str | None, int, int], sent
             raise
 
 
-def verify(challenge: OtpChallenge, code: object) -> None:
-    """Spend the challenge if `code` is right; count a wrong try otherwise."""
-    settings = get_settings()
+def _take_try(challenge: OtpChallenge) -> None:
+    """Count one try before the code is compared: ADD 1 on the condition that tries are left and the
+    challenge is not spent, so forty parallel requests get at most `otp_max_wrong` comparisons."""
+    limit = get_settings().otp_max_wrong
+    try:
+        challenge.update(actions=[OtpChallenge.wrong_tries.add(1)],
+                         condition=(OtpChallenge.wrong_tries < limit) & (OtpChallenge.used == False))  # noqa: E712
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
+        try:
+            current = OtpChallenge.get(challenge.challenge_id, consistent_read=True)
+        except OtpChallenge.DoesNotExist:
+            raise ChallengeNotFoundError() from None
+        if current.used:
+            raise OtpInvalidError() from None  # spent a moment ago by a concurrent request
+        raise OtpTriesExceededError() from None
+
+
+def prove(challenge: OtpChallenge, code: object, on_wrong: Callable[[], None] | None = None) -> None:
+    """Take one try, then compare; a wrong (or expired, or never sent) code raises OTP_INVALID with the
+    tries left, or OTP_TRIES_EXCEEDED on the last one, after calling `on_wrong`. The challenge is not
+    spent: `spend` does that once whatever the code unlocks may go ahead."""
+    if not isinstance(code, str) or len(code) > 64:
+        raise OtpInvalidError()  # not a guess at all: no try taken
+    _take_try(challenge)
     now = clock.now().timestamp()
-    if challenge.wrong_tries >= settings.otp_max_wrong:
+    right = (challenge.otp_digest is not None and challenge.otp_expires_epoch > now
+             and hmac.compare_digest(_digest(challenge.challenge_id, code.strip()), challenge.otp_digest))
+    if right:
+        return
+    if on_wrong is not None:
+        on_wrong()
+    left = get_settings().otp_max_wrong - challenge.wrong_tries
+    if left <= 0:
         raise OtpTriesExceededError()
-    if not challenge.otp_digest or challenge.otp_expires_epoch <= now or not isinstance(code, str):
-        raise OtpInvalidError()
-    if not hmac.compare_digest(_digest(challenge.challenge_id, code.strip()), challenge.otp_digest):
-        challenge.update(actions=[OtpChallenge.wrong_tries.add(1)])
-        if challenge.wrong_tries >= settings.otp_max_wrong:
-            raise OtpTriesExceededError()
-        raise OtpInvalidError(extra={"tries_left": settings.otp_max_wrong - challenge.wrong_tries})
+    raise OtpInvalidError(extra={"tries_left": left})
+
+
+def give_back_try(challenge: OtpChallenge) -> None:
+    """The code was right but the request was refused for another reason (a new password the policy
+    refuses): its try is returned, so choosing again costs the citizen nothing."""
+    try:
+        challenge.update(actions=[OtpChallenge.wrong_tries.add(-1)], condition=OtpChallenge.wrong_tries > 0)
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
+
+
+def spend(challenge: OtpChallenge) -> None:
+    """Mark a proven challenge used, once: a concurrent request that spent it first wins."""
     try:
         challenge.update(actions=[OtpChallenge.used.set(True)],
                          condition=(OtpChallenge.used == False) & (OtpChallenge.otp_digest == challenge.otp_digest))  # noqa: E712
@@ -140,6 +181,12 @@ def verify(challenge: OtpChallenge, code: object) -> None:
         if condition_failed(exc):
             raise OtpInvalidError() from None  # used a moment ago by a concurrent request
         raise
+
+
+def verify(challenge: OtpChallenge, code: object) -> None:
+    """Spend the challenge if `code` is right; count a wrong try otherwise."""
+    prove(challenge, code)
+    spend(challenge)
 
 
 @contextmanager

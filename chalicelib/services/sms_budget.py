@@ -37,17 +37,21 @@ def count_or_refuse(key: str, limit: int, reset_at: datetime, error: type[TooMan
         raise
 
 
-def spend(username: str, phone: str, hourly: tuple[str, int] | None = None) -> None:
-    """Count one SMS against the account's and the phone's daily limits (and an optional hourly one)."""
+def spend(username: str, phone: str | None, hourly: tuple[str, int] | None = None) -> None:
+    """Count one SMS against the account's and the phone's daily limits (and an optional hourly one).
+
+    `phone` None: a reset for a number without an account, counted like one (the same 429s) though
+    nothing is sent; there is no phone to count."""
     settings = get_settings()
     now = clock.now()
     day = now.astimezone(clock.VIETNAM_TZ).date().isoformat()
     reset_at = _next_midnight(now)
-    # The phone is hashed: the counter table need not hold phone numbers.
-    phone_key = hashlib.sha256(phone.encode()).hexdigest()[:32]
     if hourly is not None:
         purpose, limit = hourly
         hour_start = now.replace(minute=0, second=0, microsecond=0)
         _count_one(f"{purpose}:{username}:{hour_start.isoformat()}", limit, hour_start + timedelta(hours=1))
     _count_one(f"account:{username}:{day}", settings.sms_per_account_per_day, reset_at)
-    _count_one(f"phone:{phone_key}:{day}", settings.sms_per_phone_per_day, reset_at)
+    if phone:
+        # The phone is hashed: the counter table need not hold phone numbers.
+        phone_key = hashlib.sha256(phone.encode()).hexdigest()[:32]
+        _count_one(f"phone:{phone_key}:{day}", settings.sms_per_phone_per_day, reset_at)

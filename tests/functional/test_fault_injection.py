@@ -530,7 +530,9 @@ PATHS: dict[str, Path] = {p.name: p for p in (
          _code_sent, _verify_send, 200, _verify_whole, _verify_once, idempotent=False,
          survives={((SNS, "Publish"), kind) for kind in KINDS},  # the new-device notice is queued
          known_defects={((DDB, "UpdateItem"), "broken"): GIVE_BACK_NEEDS_UPDATE_ITEM}),
-    Path("password change", {(DDB, "GetItem"), (DDB, "UpdateItem")},
+    # The current password's try is counted (UpdateItem) and cleared (DeleteItem); the account's other
+    # sessions are ended (Query; this one is kept, so none is deleted here).
+    Path("password change", {(DDB, "GetItem"), (DDB, "UpdateItem"), (DDB, "DeleteItem"), (DDB, "Query")},
          _signed_in, _password_send, 204, _password_whole, _password_once, idempotent=False),
     Path("logout", {(DDB, "GetItem"), (DDB, "DeleteItem")},
          _signed_in, _logout_send, 204, _logout_whole, _logout_once, idempotent=False),
