@@ -106,6 +106,7 @@ class Counter:
     urls: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     filed: dict[str, Filed] = field(default_factory=dict)
+    printed: str = ""  # what `make run` printed at start
 
 
 def _page(counter_urls: list[str], errors: list[str], browser: Browser) -> Page:
@@ -166,7 +167,7 @@ def counter():
             errors: list[str] = []
             late = file_form01(server.base, LATECOMER, seed=7)
             world = Counter(server.base, browser, _page(urls, errors, browser), _page(urls, errors, browser), late,
-                            urls=urls, errors=errors)
+                            urls=urls, errors=errors, printed=server.output())
             # Ba Đình's officer opens the latecomer's registration now, while it is still awaiting.
             sign_in(world, world.bd, "HN-BD")
             scan(world.bd, late.reference)
@@ -174,6 +175,10 @@ def counter():
             yield world
         finally:
             browser.close()
+
+
+def test_make_run_prints_the_console_address(counter):
+    assert f"counter console {counter.base}/console" in counter.printed
 
 
 def test_a_wrong_authenticator_code_is_refused(counter):

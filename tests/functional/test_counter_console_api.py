@@ -83,6 +83,14 @@ def test_the_page_links_its_files_under_the_prefix_it_was_asked_under(path, pref
     assert files_prefix(path) == prefix
 
 
+def test_the_console_files_are_packaged_with_the_function():
+    from infra.slim_package import is_dropped
+
+    names = sorted(path.name for path in CONSOLE_DIR.iterdir())
+    assert {"index.html", "console.js", "api.js", "i18n.js", "format.js", "console.css", "icon.svg"} <= set(names)
+    assert [name for name in names if is_dropped(f"chalicelib/console/{name}")] == []
+
+
 def test_the_console_has_no_inline_script_style_or_handler_and_never_uses_local_storage():
     html = (CONSOLE_DIR / "index.html").read_text(encoding="utf-8")
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []  # every script is a file
