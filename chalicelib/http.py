@@ -121,16 +121,20 @@ def json_body(request: Request) -> dict[str, Any]:
     return parse_object(request.raw_body or b"")
 
 
-def idempotent(request: Request, scope: str, run: Callable[[], tuple[int, dict[str, Any]]]) -> Response:
+def idempotent(request: Request, scope: str, run: Callable[[], tuple[int, dict[str, Any]]],
+               unstored: dict[str, Callable[[dict[str, Any]], Any]] | None = None) -> Response:
     """Run `run` once per Idempotency-Key: a retry with the same key and body gets the first response.
 
     Backed by Powertools Idempotency on DynamoDB. A failed run leaves no record, so its retry runs
-    again; the same key with a different body is refused.
+    again; the same key with a different body is refused. Fields named in `unstored` (secrets) are left
+    out of what the key store keeps and made again, by their function, for every successful answer.
     """
     key = request.headers.get("idempotency-key")
     if key is None:  # an empty header is a malformed key, not a missing one
         status, body = run()
         return json_response(body, status)
+    if unstored:
+        run = _without(run, unstored)
     if not _IDEMPOTENCY_KEY.fullmatch(key):
         raise BadRequestError(
             "Idempotency-Key must be 8 to 128 letters, digits or -_:.",
@@ -146,7 +150,18 @@ def idempotent(request: Request, scope: str, run: Callable[[], tuple[int, dict[s
         raise IdempotencyKeyReusedError() from None
     except _idempotency_errors()[1]:
         raise RequestInProgressError(headers={"Retry-After": "1"}) from None
+    if unstored and status < 300:
+        body = {**body, **{name: make(body) for name, make in unstored.items()}}
     return json_response(body, status)
+
+
+def _without(run: Callable[[], tuple[int, dict[str, Any]]], fields: dict[str, Any],
+             ) -> Callable[[], tuple[int, dict[str, Any]]]:
+    def stored() -> tuple[int, dict[str, Any]]:
+        status, body = run()
+        return status, {name: value for name, value in body.items() if name not in fields}
+
+    return stored
 
 
 @functools.lru_cache(maxsize=1)

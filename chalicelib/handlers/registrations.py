@@ -10,6 +10,7 @@ from chalicelib.http import api_route, idempotent, json_body, json_response
 from chalicelib.lazy import lazy_module
 from chalicelib.observability import correlation_id
 
+access_keys = lazy_module("chalicelib.services.access_keys")
 registrations = lazy_module("chalicelib.services.registrations")
 submission = lazy_module("chalicelib.services.submission")
 takeover = lazy_module("chalicelib.services.takeover")
@@ -27,7 +28,10 @@ def _owned(registration_id: str) -> registration_model.Registration:
 def create_registration() -> Response:
     request = bp.current_request
     body = json_body(request)
-    return idempotent(request, "create-registration", lambda: registrations.create(body))
+    issue = access_keys.issuer(request.headers.get("idempotency-key"))
+    # The access key is never kept with the replayable answer: a retry derives it again.
+    return idempotent(request, "create-registration", lambda: registrations.create(body, issue),
+                      unstored={"access_key": lambda reply: issue(reply["registration_id"])})
 
 
 @api_route(bp, "/v1/registrations/takeover", methods=["POST"], content_types=JSON)

@@ -10,7 +10,7 @@ the number, name, birth date or ID number is checked against the register again,
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -113,19 +113,22 @@ def _captcha_spent(captcha_id: Any, answer: Any) -> Iterator[None]:
         raise
 
 
-def create(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+def create(body: dict[str, Any], issue_access_key: Callable[[str], str] = lambda _: new_token(),
+           ) -> tuple[int, dict[str, Any]]:
+    """A DRAFT Form 01; `issue_access_key` makes its key (services.access_keys: derived when a retry must
+    be able to show it again)."""
     now = clock.now()
     form = parse_form01(body, today=now.astimezone(clock.VIETNAM_TZ).date())
     _office_or_fail(form)
     with _captcha_spent(body.get("captcha_id"), body.get("captcha_answer")):
-        return _create(form, now)
+        return _create(form, now, issue_access_key)
 
 
-def _create(form: Form01, now: datetime) -> tuple[int, dict[str, Any]]:
+def _create(form: Form01, now: datetime, issue_access_key: Callable[[str], str]) -> tuple[int, dict[str, Any]]:
     register_match.ensure_form_matches(form.as_dict())  # before any answer about accounts or claims
     claims.ensure_no_account(form.social_insurance_number)
     registration_id = uuid.uuid4().hex
-    access_key = new_token()
+    access_key = issue_access_key(registration_id)
     status = RegistrationStatus.DRAFT.value
     registration = Registration(
         registration_id,
