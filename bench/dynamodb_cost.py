@@ -266,7 +266,7 @@ def walk() -> None:
     from local.demo_records import DEMO_RECORDS, load_demo_records
     from local.outbox import messages_for
     from local.seed import DATA, DEMO_CITIZEN_PASSWORD, DEMO_CITIZENS, seed_citizens
-    from tests.support.api import call
+    from tests.support.api import call, ready_to_create
     from tests.support.citizens import Phone, last_code
     from tests.support.people import Citizen, Staff
     from tests.support.workflow import deliver_tokens
@@ -319,13 +319,17 @@ def walk() -> None:
         get("GET /v1/feedback/{id}", f"/v1/feedback/{feedback_id}")
 
         # registration
+        # The captcha and the register's row are set up by the bench, outside the operations counted.
         citizen = Citizen(client)
+        body = ready_to_create(citizen.form)
         with op("POST /v1/registrations (create)"):
-            assert citizen.create().status == 201
-        keyed = Citizen(client, form={**citizen.form, "social_insurance_number": "0123456781",
-                                      "id_number": "001190123458"})
+            created = call(client, "POST", "/v1/registrations", body)
+            assert created.status == 201, created.body
+        citizen.registration_id, citizen.access_key = created.body["registration_id"], created.body["access_key"]
+        citizen.uploads, citizen.in_register = created.body["uploads"], False  # the register already has them
+        keyed = ready_to_create({**citizen.form, "social_insurance_number": "0123456781", "id_number": "001190123458"})
         with op("POST /v1/registrations (create, Idempotency-Key)"):
-            reply = call(client, "POST", "/v1/registrations", keyed.form, {"Idempotency-Key": "bench-create-0001"})
+            reply = call(client, "POST", "/v1/registrations", keyed, {"Idempotency-Key": "bench-create-0001"})
             assert reply.status == 201, reply.body
         with op("GET /v1/registrations/{id}"):
             assert citizen.status().status == 200
