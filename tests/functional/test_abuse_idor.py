@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.credentials import verify_password
-from tests.support.abuse_world import ALICE_PHONE, FEEDBACK, PASSWORD, World, build_world, codes_sent_to
+from tests.support.abuse_world import ALICE, ALICE_PHONE, FEEDBACK, PASSWORD, World, build_world, codes_sent_to
 from tests.support.api import call
 
 
@@ -112,6 +112,13 @@ IDOR_CASES: dict[tuple[str, str], list[Probe]] = {
         "/verify", body=lambda w: {"otp": codes_sent_to("+84966777888")[-1]}),
     ("GET", "/v1/news/{news_id}"): [probe("a made-up id (news are public)", lambda w: "/v1/news/n-0000-000", nobody,
                                           404)],
+    # The citizen help desk: staff of the citizen's office only (Alice's account is at HN-HK, the outsider's not).
+    ("GET", "/v1/admin/citizens/{social_insurance_number}"): staff_probes(lambda w: f"/v1/admin/citizens/{ALICE}"),
+    ("GET", "/v1/admin/citizens/{social_insurance_number}/contributions"): staff_probes(
+        lambda w: f"/v1/admin/citizens/{ALICE}/contributions"),
+    # The console's files: a name, not an id; nothing outside its folder is served.
+    ("GET", "/console/{asset}"): [probe("a file beside the console", lambda w: "/console/app.py", nobody, 404),
+                                  probe("a path climbing out", lambda w: "/console/..%2Fapp.py", nobody, 404)],
 }
 
 
@@ -140,9 +147,15 @@ def victims_data(w: World) -> list[str]:
             "Hàng Bài", ALICE_PHONE, "966777888", contact["name"], "+84977888999", contact["email"]]
 
 
+def _values(item: Any) -> dict[str, Any]:
+    """An item's attributes as plain values (pynamodb's MapAttribute compares by identity, not by value)."""
+    return {name: value.as_dict() if hasattr(value, "as_dict") else value
+            for name, value in item.attribute_values.items()}
+
+
 def test_no_one_reaches_anothers_record_through_an_id(world):
-    before = {"registration": world.registration().attribute_values, "account": world.account().attribute_values,
-              "feedback": world.feedback().attribute_values}
+    before = {"registration": _values(world.registration()), "account": _values(world.account()),
+              "feedback": _values(world.feedback())}
     problems = []
     for (method, _route), probes in IDOR_CASES.items():
         for p in probes:
@@ -158,8 +171,8 @@ def test_no_one_reaches_anothers_record_through_an_id(world):
     assert problems == []
 
     # And nothing an attacker sent changed anything.
-    after = {"registration": world.registration().attribute_values, "account": world.account().attribute_values,
-             "feedback": world.feedback().attribute_values}
+    after = {"registration": _values(world.registration()), "account": _values(world.account()),
+             "feedback": _values(world.feedback())}
     assert after == before
     assert verify_password(world.account().password_hash, PASSWORD)
     assert world.alice.me().body["phone"] == ALICE_PHONE
