@@ -297,3 +297,10 @@ class ResendTooSoonError(TooManyRequestsError):
     code = "OTP_RESEND_TOO_SOON"
     message = "A code was sent moments ago; wait before asking for another."
     message_vi = "Mã vừa được gửi; vui lòng chờ trước khi yêu cầu mã mới."
+
+
+class StaffLoginLimitError(TooManyRequestsError):
+    """Too many staff sign-in attempts from one source address this hour (code TOO_MANY_REQUESTS)."""
+
+    message = "Too many sign-in attempts from this network; try again later."
+    message_vi = "Đăng nhập quá nhiều lần từ mạng này; vui lòng thử lại sau."

@@ -27,7 +27,17 @@ def _query(name: str) -> str | None:
 
 @api_route(bp, "/v1/admin/auth/login", methods=["POST"], content_types=JSON)
 def staff_login() -> Response:
-    return json_response(staff_auth.login(json_body(bp.current_request)))
+    request = bp.current_request
+    address = ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
+    return json_response(staff_auth.login(json_body(request), address), headers={"Cache-Control": "no-store"})
+
+
+@api_route(bp, "/v1/admin/auth/logout", methods=["POST"], content_types=JSON)
+def staff_logout() -> Response:
+    request = bp.current_request
+    json_body(request)  # not used, but garbage is refused before the session ends
+    staff_auth.logout(request.headers.get("authorization"))
+    return Response(body="", status_code=204)
 
 
 @api_route(bp, "/v1/admin/registrations", methods=["GET"])

@@ -19,8 +19,9 @@ class StaffMember(Model):
     password_hash = UnicodeAttribute()
     totp_secret = UnicodeAttribute()
     last_totp_step = NumberAttribute(default=0)  # a code is accepted once: replay is refused
-    failed_logins = NumberAttribute(default=0)
-    locked_until_epoch = NumberAttribute(default=0)
+    # Failures and locks are not kept here: the guessing budget is keyed by the username typed, known or
+    # not (models.sign_in.AttemptCounter, "staff:<username>"). Older items' failed_logins and
+    # locked_until_epoch are ignored.
     created_at = UnicodeAttribute()
 
 

@@ -1,7 +1,25 @@
-"""Staff sign-in: password + authenticator-app code (TOTP), then an opaque session token."""
+"""Staff sign-in: password + authenticator-app code (TOTP), then an opaque session token.
+
+Staff usernames are predictable and there is no captcha, so a lockout that refused everyone would be a
+weapon: five requests would lock any staff member out. Instead:
+
+- each source address may try 60 times an hour (429 TOO_MANY_REQUESTS, `Retry-After`);
+- each username has a budget of 5 failures in 15 minutes, counted atomically BEFORE anything is
+  compared (services/attempts.py), so parallel requests get no more than 5 answers of 401. Once it is
+  spent, every wrong attempt is answered 423 ACCOUNT_LOCKED — but the right password with a fresh right
+  code still signs in: only the holder of the authenticator can, and the lock costs them nothing;
+- the right password with a wrong code, 5 times, is a stolen password: the account is hard-locked, and
+  even the right code is refused, for 15 minutes from the last such attempt. Who lacks the code sees the
+  same answers as for any wrong password (the same write, the same status, the same Retry-After), so
+  the hard lock does not tell them the password was right.
+
+Unknown usernames get the same answers after the same work: the budget is keyed by the name typed, and
+a real Argon2id verification runs against a dummy hash.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -11,16 +29,27 @@ from pynamodb.exceptions import UpdateError
 from chalicelib import clock
 from chalicelib.config import get_settings
 from chalicelib.domain.credentials import hash_password, new_token, token_digest, verify_password
-from chalicelib.errors import AccountLockedError, InvalidCredentialsError, UnauthorizedError, ValidationFailedError
+from chalicelib.errors import (
+    AccountLockedError,
+    InvalidCredentialsError,
+    StaffLoginLimitError,
+    UnauthorizedError,
+    ValidationFailedError,
+)
 from chalicelib.models.base import condition_failed
 from chalicelib.models.staff import StaffMember, StaffSession
 from chalicelib.observability import logger
+from chalicelib.services import attempts
+from chalicelib.services.sms_budget import count_or_refuse
 from chalicelib.services.timestamps import stored
 
 MAX_FAILURES = 5
 LOCK_SECONDS = 15 * 60
+STOLEN_PASSWORD_FAILURES = 5  # right password, wrong code: this many times hard-locks the account
+ATTEMPTS_PER_ADDRESS_PER_HOUR = 60
 # Verifying against a real hash even for an unknown username keeps both answers equally slow.
 _DUMMY_HASH: list[str] = []
+_DUMMY_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # checked for unknown usernames, never accepted
 
 
 @dataclass(frozen=True)
@@ -42,27 +71,62 @@ def _field(body: dict[str, Any], name: str, max_len: int) -> str:
     return value
 
 
-def login(body: dict[str, Any]) -> dict[str, Any]:
+def _locked(until_epoch: int) -> AccountLockedError:
+    return AccountLockedError(headers={"Retry-After": str(max(int(until_epoch - clock.now().timestamp()), 1))})
+
+
+def _throttle_address(client_address: str) -> None:
+    """At most ATTEMPTS_PER_ADDRESS_PER_HOUR sign-ins from one source address an hour (hashed in the key)."""
+    hour = clock.now().replace(minute=0, second=0, microsecond=0)
+    address_key = hashlib.sha256(client_address.encode()).hexdigest()[:32]
+    count_or_refuse(f"staff-login:{address_key}:{hour.isoformat()}", ATTEMPTS_PER_ADDRESS_PER_HOUR,
+                    hour + timedelta(hours=1), StaffLoginLimitError)
+
+
+def _get(username: str) -> StaffMember | None:
+    try:
+        return StaffMember.get(username, consistent_read=True)
+    except StaffMember.DoesNotExist:
+        return None
+
+
+def login(body: dict[str, Any], client_address: str = "unknown") -> dict[str, Any]:
     import pyotp
 
     username = _field(body, "username", 64)
     password = _field(body, "password", 256)
     code = _field(body, "totp", 10)
-    now = clock.now()
+    _throttle_address(client_address)
+    key = f"staff:{username}"
+    # Counted before anything is compared; a spent budget refuses wrong attempts only (see the docstring).
     try:
-        staff = StaffMember.get(username, consistent_read=True)
-    except StaffMember.DoesNotExist:
-        verify_password(_dummy_hash(), password)
-        raise InvalidCredentialsError() from None
-    if staff.locked_until_epoch > now.timestamp():
-        retry = int(staff.locked_until_epoch - now.timestamp()) + 1
-        raise AccountLockedError(headers={"Retry-After": str(retry)})
-    totp = pyotp.TOTP(staff.totp_secret)
-    password_ok = verify_password(staff.password_hash, password)
-    step = _matching_step(totp, code, now.timestamp())
-    if not password_ok or step is None or step <= staff.last_totp_step:
-        _record_failure(staff, now.timestamp())
+        budget = attempts.take(key, MAX_FAILURES, LOCK_SECONDS)
+        spent = False
+    except attempts.BudgetSpentError as refused:
+        budget, spent = refused.counter, True
+    staff = _get(username)
+    now = clock.now()
+    password_ok = verify_password(staff.password_hash if staff else _dummy_hash(), password) and staff is not None
+    step = _matching_step(pyotp.TOTP(staff.totp_secret if staff else _DUMMY_TOTP_SECRET), code, now.timestamp())
+    code_ok = staff is not None and step is not None and step > staff.last_totp_step
+    if not (password_ok and code_ok):
+        # One write, whatever was wrong: it locks the budget if this attempt spent it, and counts a stolen password.
+        after = attempts.failed(key, LOCK_SECONDS, lock_at=MAX_FAILURES if not spent and budget.count >= MAX_FAILURES
+                                else None, second_factor=password_ok)
+        if staff is not None:
+            logger.info("staff sign-in failed", extra={"staff": staff.username, "locked": spent})
+            if password_ok and after.second_factor_failures == STOLEN_PASSWORD_FAILURES:
+                logger.warning("staff account hard-locked: the right password with wrong codes",
+                               extra={"staff": staff.username})
+        if spent:
+            raise _locked(budget.window_end_epoch)
         raise InvalidCredentialsError()
+    hard_until = budget.second_factor_failed_epoch + LOCK_SECONDS
+    if budget.second_factor_failures >= STOLEN_PASSWORD_FAILURES and hard_until > now.timestamp():
+        raise _locked(hard_until)  # the code is not spent: it is refused like every other
+    if staff is None or step is None:  # cannot happen (code_ok says so); for the type checker
+        raise InvalidCredentialsError()
+    attempts.clear(key)  # first: if it fails, nothing was spent and the retry with the same code works
     # The session is stored before the code is spent, so a failure in between never spends a code
     # without a session (the retry with the same code must work); its token is shown only afterwards.
     token = new_token()
@@ -77,10 +141,7 @@ def login(body: dict[str, Any]) -> dict[str, Any]:
     session.save()
     try:
         # The code is spent: the same code cannot open a second session (replay).
-        staff.update(
-            actions=[StaffMember.last_totp_step.set(step), StaffMember.failed_logins.set(0)],
-            condition=StaffMember.last_totp_step < step,
-        )
+        staff.update(actions=[StaffMember.last_totp_step.set(step)], condition=StaffMember.last_totp_step < step)
     except UpdateError as exc:
         session.delete()
         if not condition_failed(exc):
@@ -102,13 +163,11 @@ def _matching_step(totp: Any, code: str, at: float) -> int | None:
     return None
 
 
-def _record_failure(staff: StaffMember, now_epoch: float) -> None:
-    failures = staff.failed_logins + 1
-    actions = [StaffMember.failed_logins.add(1)]
-    if failures >= MAX_FAILURES:
-        actions = [StaffMember.failed_logins.set(0), StaffMember.locked_until_epoch.set(int(now_epoch) + LOCK_SECONDS)]
-    staff.update(actions=actions)
-    logger.info("staff sign-in failed", extra={"staff": staff.username, "failures": failures})
+def logout(authorization: str | None) -> None:
+    """End the staff session behind the token at once (POST /v1/admin/auth/logout)."""
+    staff, digest = _session_of(authorization)
+    StaffSession(digest).delete()
+    logger.info("staff signed out", extra={"staff": staff.username})
 
 
 def from_request(request: Any) -> StaffIdentity:
@@ -118,16 +177,21 @@ def from_request(request: Any) -> StaffIdentity:
 
 def authenticate(authorization: str | None) -> StaffIdentity:
     """The staff member behind `Authorization: Bearer <staff_token>`."""
+    return _session_of(authorization)[0]
+
+
+def _session_of(authorization: str | None) -> tuple[StaffIdentity, str]:
     if not authorization or not authorization.startswith("Bearer "):
         raise UnauthorizedError("Staff sign-in required.", "Cần đăng nhập tài khoản cán bộ.")
-    token = authorization[len("Bearer "):].strip()
+    digest = token_digest(authorization[len("Bearer "):].strip())
     try:
-        session = StaffSession.get(token_digest(token))
+        # Strongly consistent: a token that was signed out is refused at once, not a moment later.
+        session = StaffSession.get(digest, consistent_read=True)
     except StaffSession.DoesNotExist:
         raise UnauthorizedError("Staff sign-in required.", "Cần đăng nhập tài khoản cán bộ.") from None
     if session.expires_at_epoch <= clock.now().timestamp():
         raise UnauthorizedError("The staff session has ended.", "Phiên đăng nhập của cán bộ đã hết hạn.")
-    return StaffIdentity(username=session.username, office_code=session.office_code)
+    return StaffIdentity(username=session.username, office_code=session.office_code), digest
 
 
 def create_staff(username: str, full_name: str, office_code: str, password: str, totp_secret: str) -> StaffMember:

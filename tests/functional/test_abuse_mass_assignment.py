@@ -270,6 +270,14 @@ def logout(w: World) -> None:  # after `confirm_reset` (Bob's new password) and 
     assert carol.me().status == 200  # ... nobody else's
 
 
+def staff_logout(w: World) -> None:  # last: it ends the staff member's session
+    reply = call(w.client, "POST", "/v1/admin/auth/logout", {**extras(), "username": w.outsider.username},
+                 w.staff.auth)
+    assert reply.status == 204
+    assert w.staff.queue().status == 401  # the caller's own session ended ...
+    assert w.outsider.queue().status == 200  # ... not the one the body names
+
+
 # In this order: some cases use what an earlier one left (a submitted draft, a reset, a new session).
 MASS_ASSIGNMENT_CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", "/v1/registrations"): create_registration,
@@ -293,6 +301,7 @@ MASS_ASSIGNMENT_CASES: dict[tuple[str, str], Callable[[World], None]] = {
     ("POST", "/v1/lookup/social-insurance-number"): find_number,
     ("POST", "/v1/support/chat"): support_chat,
     ("POST", "/v1/auth/logout"): logout,
+    ("POST", "/v1/admin/auth/logout"): staff_logout,
 }
 # Routes whose body is parsed (so garbage is refused, see test_abuse_bodies) but never read.
 BODY_NOT_READ = {

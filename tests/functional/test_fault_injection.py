@@ -536,7 +536,8 @@ PATHS: dict[str, Path] = {p.name: p for p in (
          _signed_in, _password_send, 204, _password_whole, _password_once, idempotent=False),
     Path("logout", {(DDB, "GetItem"), (DDB, "DeleteItem")},
          _signed_in, _logout_send, 204, _logout_whole, _logout_once, idempotent=False),
-    Path("staff login", {(DDB, "GetItem"), (DDB, "UpdateItem"), (DDB, "PutItem")},
+    # The guessing budget is cleared (DeleteItem) after a right password and code, before anything is spent.
+    Path("staff login", {(DDB, "GetItem"), (DDB, "UpdateItem"), (DDB, "PutItem"), (DDB, "DeleteItem")},
          _new_staff, _staff_login_send, 200, _staff_login_whole, _staff_login_once, idempotent=False),
 )}
 

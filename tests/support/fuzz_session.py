@@ -32,6 +32,10 @@ class FuzzSession:
     # A second demo citizen, whose sessions the fuzzer may end (POST /v1/auth/logout) without cutting
     # the first one's off.
     spare_citizen: dict[str, str]
+    # A second staff member's token for POST /v1/admin/auth/logout, so the admin operations keep theirs.
+    # Signed in once: staff sign-ins from one address are limited per hour, and after the first logout the
+    # fuzzer's cases get the documented 401.
+    spare_staff_token: str
 
 
 def fresh_captcha(base: str) -> tuple[str, str]:
@@ -53,11 +57,12 @@ def sign_in_citizen(base: str, citizen: dict[str, str]) -> str:
 def open_session(base: str) -> FuzzSession:
     demo = requests.get(f"{base}/_local/demo", timeout=TIMEOUT).json()
     staff = next(member for member in demo["staff"] if member["office_code"] == STAFF_OFFICE)
+    spare_staff = next(member for member in demo["staff"] if member["office_code"] != STAFF_OFFICE)
     registration = _draft_registration(base)
     return FuzzSession(
         base=base, citizen_token=sign_in_citizen(base, demo["citizens"][0]), staff_token=_sign_in_staff(base, staff),
         registration_id=registration["registration_id"], registration_key=registration["access_key"],
-        spare_citizen=demo["citizens"][1],
+        spare_citizen=demo["citizens"][1], spare_staff_token=_sign_in_staff(base, spare_staff),
     )
 
 
