@@ -1,7 +1,7 @@
 """Real-browser tests of the counter console: headless Chromium (the Debian package) driven by Playwright.
 
 Where Chromium or Playwright is missing, the browser module is skipped as a whole, with one line saying
-why (`pytest -rs` shows it; `make install` says so too when it cannot install Chromium). Nothing else
+why (`pytest -rs` shows it; `make test` says so too when it cannot install Chromium). Nothing else
 depends on a browser.
 """
 
@@ -17,10 +17,10 @@ CHROMIUM = os.environ.get("VSSID_CHROMIUM") or shutil.which("chromium") or "/usr
 def chromium_missing() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not Path(CHROMIUM).is_file():
-        return (f"browser tests skipped: no Chromium at {CHROMIUM} (`make install` installs the Debian package "
-                "`chromium` with apt-get when run as root)")
+        return (f"browser tests skipped: no Chromium at {CHROMIUM} (`make test` installs the Debian package "
+                "`chromium` with apt-get when it runs as root)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "browser tests skipped: Playwright for Python is not installed (`make install`)"
+        return "browser tests skipped: Playwright for Python is not installed (`make install` installs it)"
     return None
