@@ -2,7 +2,7 @@
 // localStorage, never a cookie, never a URL) and travels as a bearer header, so no other site can make the
 // browser send it (no CSRF).
 
-const SESSION_KEY = "vssid.console.session";
+export const SESSION_KEY = "vssid.console.session";
 // This file is served at <root>/console/api.js; the API is at <root>/v1/… (<root> is "" locally and the
 // stage, "/v1", on API Gateway's own URL).
 const API_ROOT = new URL("../", import.meta.url);

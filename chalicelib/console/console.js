@@ -3,8 +3,8 @@
 // put into the page as text (textContent), never as HTML.
 
 import {
-  ApiError, NetworkError, SessionEndedError, api, armExpiry, newIdempotencyKey, session, signIn, signOut,
-  whenSessionEnds,
+  ApiError, NetworkError, SESSION_KEY, SessionEndedError, api, armExpiry, endSession, newIdempotencyKey, session,
+  signIn, signOut, whenSessionEnds,
 } from "./api.js";
 import { date, dateTime, money, month, timeLeft } from "./format.js";
 import { applyTexts, has, language, setLanguage, t, textIn } from "./i18n.js";
@@ -162,7 +162,8 @@ function focusHeading(id) {
 function route() {
   const current = session();
   if (!current) {
-    showSignIn();
+    if (sessionStorage.getItem(SESSION_KEY) !== null) endSession("expired"); // kept past its end: say so
+    else showSignIn();
     return;
   }
   renderWho(current);

@@ -356,6 +356,18 @@ def test_approving_after_the_deadline_is_a_plain_message(counter):
     assert "DEADLINE_PASSED" not in body and "410" not in body
 
 
+def test_a_session_past_its_end_sends_the_officer_back_to_sign_in(counter):
+    page = counter.bd
+    kept = page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')")
+    page.evaluate(f"""sessionStorage.setItem('{SESSION_KEY}', JSON.stringify(
+        {{...JSON.parse(sessionStorage.getItem('{SESSION_KEY}')), expires_at: '2020-01-01T00:00:00+07:00'}}))""")
+    page.reload()
+    expect(page.locator("#signin-message")).to_have_text("Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.")
+    page.evaluate(f"(kept) => sessionStorage.setItem('{SESSION_KEY}', kept)", kept)  # the same tab, its token
+    page.reload()
+    expect(page.locator("#view-registration")).to_be_visible()
+
+
 def test_a_session_ended_on_the_server_sends_the_officer_back_to_sign_in(counter):
     page = counter.bd
     token = page.evaluate(f"JSON.parse(sessionStorage.getItem('{SESSION_KEY}')).staff_token")
