@@ -701,12 +701,18 @@ function renderCitizen() {
   }
 }
 
+function renderSchemeTabs() {
+  renderTabs($("scheme-tabs"), SCHEMES, (s) => (s ? t(`scheme.${s}`) : t("help.scheme.all")), state.help.scheme,
+    (scheme) => {
+      Object.assign(state.help, { scheme, contributions: null, next: null });
+      loadContributions(false);
+    });
+}
+
+// Every call is a read the citizen sees in their access log: only on the officer's request, never to redraw.
 async function loadContributions(more) {
   const help = state.help;
-  renderTabs($("scheme-tabs"), SCHEMES, (s) => (s ? t(`scheme.${s}`) : t("help.scheme.all")), help.scheme, (scheme) => {
-    Object.assign(state.help, { scheme, contributions: null, next: null });
-    loadContributions(false);
-  });
+  renderSchemeTabs();
   await guarded($("help-message"), async () => {
     const page = await api("GET", `v1/admin/citizens/${help.number}/contributions`, {
       query: { scheme: help.scheme || undefined, limit: 50, next_token: more ? help.next : undefined },
@@ -738,12 +744,16 @@ function renderContributions() {
 
 // ------------------------------------------------------------------------------------------- feedback
 
-async function loadFeedback(fresh) {
-  const fb = state.feedback;
-  renderTabs($("fb-tabs"), FEEDBACK_STATUSES, (s) => t(`fb.status.${s}`), fb.status, (status) => {
+function renderFeedbackTabs() {
+  renderTabs($("fb-tabs"), FEEDBACK_STATUSES, (s) => t(`fb.status.${s}`), state.feedback.status, (status) => {
     Object.assign(state.feedback, { status, items: [], next: null });
     loadFeedback(true);
   });
+}
+
+async function loadFeedback(fresh) {
+  const fb = state.feedback;
+  renderFeedbackTabs();
   notice($("fb-message"), "");
   await guarded($("fb-message"), async () => {
     const page = await api("GET", "v1/admin/feedback", {
@@ -818,9 +828,11 @@ function rerender() {
     renderRegistration();
   } else if (state.view === "helpdesk" && state.help.person) {
     renderCitizen();
-    loadContributions(false);
+    renderSchemeTabs();
+    renderContributions();
   } else if (state.view === "feedback") {
-    loadFeedback(true);
+    renderFeedbackTabs();
+    renderFeedback();
   }
   const current = session();
   if (current) renderWho(current);
