@@ -820,6 +820,7 @@ function feedbackCard(item) {
 
 function rerender() {
   applyTexts(document);
+  $("lang").lang = language() === "vi" ? "en" : "vi"; // the button names the other language, in that language
   document.title = `${t("app.title")} · VssID`;
   if (state.view === "queue" && state.queue.loaded) {
     renderStatusTabs();
@@ -841,6 +842,7 @@ function rerender() {
 function start() {
   document.documentElement.lang = language();
   applyTexts(document);
+  $("lang").lang = language() === "vi" ? "en" : "vi";
   document.title = `${t("app.title")} · VssID`;
   whenSessionEnds((reason) => {
     state.reg = { id: null, data: null };
