@@ -135,8 +135,9 @@ class Registrant:
     def _takeover_codes(self, phone: str) -> list[str]:
         messages = self.api.get("/_local/messages", params={"to": phone})
         assert messages.status_code == 200, messages.text
+        # Every code SMS to the phone (the takeover's wording is not relied on); only new ones are used.
         texts = [m["body"] for m in messages.json()["items"]
-                 if m.get("channel") == "sms" and "dang ky lai ma so BHXH" in m["body"]]
+                 if m.get("channel") == "sms" and "Ma xac thuc" in m["body"]]
         return [match.group(1) for text in texts if (match := re.search(r" la (\d{6})", text))]
 
 
