@@ -10,6 +10,14 @@ answer. A botocore event hook on every DynamoDB client created (the app's own, p
 Idempotency's) records each request and attributes it to the operation being called; requests made on
 other threads (moto's Step Functions engine: the workflow's own DynamoDB tasks) are listed apart.
 
+What the rows include since the captcha, register and attempt-budget checks: a Form 01 create spends its
+captcha (a read and a conditional DeleteItem) and reads the register's person; the captcha itself is the
+`GET /v1/auth/captcha` row (issued by the bench, like the register's row, outside the counted create). Submit
+pays for its SMS from the phone's daily budget (an UpdateItem per notice); approval re-reads the register and
+the staff detail shows it; sign-ins count attempts against their budgets (UpdateItem, DeleteItem on success);
+a password change counts its current password the same way and Queries the account's sessions to end the
+others.
+
 Capacity: moto answers ReturnConsumedCapacity with a constant, so the units are COMPUTED from item sizes
 (DynamoDB's size rules: attribute names + values), read from moto's tables before and after each request:
   reads  — GetItem / each BatchGetItem item: ceil(size / 4 KB) × (1 strongly consistent, 0.5 eventually);
