@@ -11,6 +11,8 @@ import importlib.util
 import sys
 from types import ModuleType
 
+_CREATED: list[ModuleType] = []
+
 
 def lazy_module(name: str) -> ModuleType:
     if name in sys.modules:
@@ -23,7 +25,17 @@ def lazy_module(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     loader.exec_module(module)
+    _CREATED.append(module)
     parent, _, child = name.rpartition(".")
     if parent:
         setattr(sys.modules[parent], child, module)  # as a normal import binds it on its package
     return module
+
+
+def load_all() -> int:
+    """Run every lazy module's code now. Python 3.11's LazyLoader is not thread-safe (CPython gh-114763):
+    two threads touching a module first at the same moment can see it half-loaded. A Lambda serves one
+    request at a time, but the threaded local server does not, so `make run` loads everything up front."""
+    for module in list(_CREATED):
+        dir(module)  # any attribute access runs the module's code
+    return len(_CREATED)

@@ -108,7 +108,10 @@ def main() -> int:
     from chalice.local import create_local_server
 
     from app import app
+    from chalicelib.lazy import load_all
     from local import outbox
+
+    load_all()  # the local server is threaded; Python 3.11's lazy modules are not thread-safe
 
     stop = threading.Event()
     from chalicelib.services.outbox_delivery import deliver

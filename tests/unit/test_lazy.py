@@ -21,3 +21,9 @@ def test_a_lazy_module_is_bound_on_its_package_and_loads_on_first_use():
                "m = lazy_module('chalicelib.domain.bm25'); import chalicelib.domain as d; "
                "print(d.bm25 is m, 'math' in dir(m) or hasattr(m, '__file__'))")
     assert out == "True True"
+
+
+def test_load_all_runs_every_lazy_module_so_a_threaded_server_never_sees_one_half_loaded():
+    out = _run("import sys, app; from chalicelib.lazy import load_all; n = load_all(); "
+               "print(n > 5, any(type(m).__name__ == '_LazyModule' for m in list(sys.modules.values())))")
+    assert out == "True False"
