@@ -62,7 +62,8 @@ def load(challenge_id: str, purpose: str) -> OtpChallenge:
 
 
 def sms_text(code: str, purpose: str) -> str:
-    what = {"DEVICE": "dang nhap tren thiet bi moi", "PHONE": "doi so dien thoai"}.get(purpose, "dat lai mat khau")
+    what = {"DEVICE": "dang nhap tren thiet bi moi", "PHONE": "doi so dien thoai",
+            "TAKEOVER": "dang ky lai ma so BHXH cua ban"}.get(purpose, "dat lai mat khau")
     domain = get_settings().otp_autofill_domain
     return (f"BHXH VN: Ma xac thuc {what} la {code}, hieu luc 5 phut. Khong cung cap ma nay cho ai.\n\n"
             f"@{domain} #{code}")
