@@ -27,5 +27,13 @@ def pagination_key() -> bytes:
         raise ConfigError(f"{PAGINATION_KEY_PARAM} is not set on a deployed stage")
     from aws_lambda_powertools.utilities import parameters
 
-    value = parameters.get_parameter(name, decrypt=True, max_age=CACHE_SECONDS)
+    try:
+        value = parameters.get_parameter(name, decrypt=True, max_age=CACHE_SECONDS)
+    except parameters.exceptions.GetParameterError as exc:
+        # Parameter Store throttled or unreachable: the request can be retried, it is not our bug.
+        from chalicelib.errors import ServiceUnavailableError
+        from chalicelib.observability import logger
+
+        logger.warning("key store unavailable", extra={"aws_error": type(exc.__cause__).__name__})
+        raise ServiceUnavailableError() from None
     return str(value).encode()

@@ -102,9 +102,9 @@ def _captcha_spent(captcha_id: Any, answer: Any) -> Iterator[None]:
     captchas.spend(captcha_id, answer)
     try:
         yield
-    except AppError:
-        raise
-    except Exception:
+    except Exception as exc:
+        if isinstance(exc, AppError) and exc.status < 500:
+            raise  # a refusal: the captcha was used
         if kept is not None:
             try:
                 kept.save(condition=Captcha.captcha_id.does_not_exist())

@@ -47,7 +47,7 @@ from tests.support.images import photo
 from tests.support.people import STAFF_PASSWORD, Citizen, Staff, account_of
 from tests.support.workflow import deliver_tokens, executions, wait_for_execution
 
-DDB, S3, SFN, SNS, SES = "dynamodb", "s3", "stepfunctions", "sns", "ses"
+DDB, S3, SFN, SNS, SES, SSM = "dynamodb", "s3", "stepfunctions", "sns", "ses", "ssm"
 KINDS = ("throttled", "broken")
 # On routes with a key, the last UpdateItem is Powertools saving the response; the work is done by then.
 KEY_STORE_SAVE = ((DDB, "UpdateItem"), "broken")
@@ -499,7 +499,7 @@ GIVE_BACK_NEEDS_UPDATE_ITEM = "the give-back of a spent code is itself an Update
 PATHS: dict[str, Path] = {p.name: p for p in (
     # DeleteItem spends the captcha; a failure after it puts the captcha back, so the retry can finish.
     Path("create registration", {(DDB, "GetItem"), (DDB, "TransactWriteItems"), (DDB, "PutItem"),
-                                 (DDB, "UpdateItem"), (DDB, "DeleteItem")},
+                                 (DDB, "UpdateItem"), (DDB, "DeleteItem"), (SSM, "GetParameter")},
          _creator, _create_send, 201, _create_whole, _create_once, key_store=BOTH_KINDS_OF_KEY_STORE_SAVE,
          known_defects={((DDB, "DeleteItem"), kind): KEY_STORE_CANNOT_FORGET_A_FAILED_RUN for kind in KINDS}),
     Path("submit", {(DDB, "GetItem"), (DDB, "PutItem"), (DDB, "TransactWriteItems"), (DDB, "UpdateItem"),
@@ -562,11 +562,20 @@ def fast_pdf(monkeypatch):
     monkeypatch.setattr(submission, "render_form01", lambda registration: b"%PDF-1.4\n% test\n%%EOF\n")
 
 
+def _forget_cached_secrets() -> None:
+    """A Lambda that starts cold reads the service key from Parameter Store: every run does, so that call is
+    on the path (and can fail) whatever ran before in this process."""
+    from aws_lambda_powertools.utilities import parameters
+
+    parameters.clear_caches()
+
+
 def _run_path(world: World, path: Path) -> list[str]:
     """Every operation of `path`, throttled and broken; returns what went wrong."""
     # Given the path's calls, recorded on a run without faults
     subject = path.prepare(world)
     path.ready(world, subject)
+    _forget_cached_secrets()
     with aws_calls() as recorded:
         reply = path.send(world, subject, "fi-clean-run")
     if reply.status != path.ok:
@@ -587,6 +596,7 @@ def _run_path(world: World, path: Path) -> list[str]:
             try:
                 # When the operation fails on every attempt
                 path.ready(world, subject)
+                _forget_cached_secrets()
                 with aws_calls({op: fault}) as faulted:
                     first = path.send(world, subject, key)
                 assert faulted.failed_attempts.get(op), "the fault was never hit"

@@ -383,7 +383,11 @@ def _s3(call: Call, catalog: ArnCatalog) -> list[IamRequest]:
     if operation == "CopyObject":
         # A copy reads its source (s3:GetObject, and kms:Decrypt where SSE-KMS) and writes its target.
         source = params["CopySource"]
-        read = Call(call.function, "s3", "GetObject", {"Bucket": source["Bucket"], "Key": source["Key"]},
+        if isinstance(source, str):  # botocore has already turned {"Bucket", "Key"} into "bucket/key"
+            source_bucket, _, source_key = unquote(source.split("?", 1)[0]).lstrip("/").partition("/")
+        else:
+            source_bucket, source_key = source["Bucket"], source["Key"]
+        read = Call(call.function, "s3", "GetObject", {"Bucket": source_bucket, "Key": source_key},
                     None, route=call.route, via=call.via)
         write = Call(call.function, "s3", "PutObject", {k: v for k, v in params.items() if k != "CopySource"},
                      call.error, route=call.route, via=call.via)

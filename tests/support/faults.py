@@ -73,6 +73,7 @@ THROTTLING: dict[str, tuple[str, int]] = {
     "ses": ("Throttling", 400),
     "stepfunctions": ("ThrottlingException", 400),
     "sqs": ("ThrottlingException", 400),
+    "ssm": ("ThrottlingException", 400),
 }
 SERVICE_ERROR: dict[str, tuple[str, int]] = {
     "dynamodb": ("InternalServerError", 500),
@@ -81,6 +82,7 @@ SERVICE_ERROR: dict[str, tuple[str, int]] = {
     "ses": ("ServiceUnavailable", 503),
     "stepfunctions": ("ServiceUnavailable", 503),
     "sqs": ("InternalFailure", 500),
+    "ssm": ("InternalServerError", 500),
 }
 
 
