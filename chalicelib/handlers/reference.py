@@ -27,7 +27,7 @@ def list_provinces() -> Response:
 @api_route(bp, "/v1/offices", methods=["GET"])
 def list_offices() -> Response:
     params = bp.current_request.query_params or {}
-    if params.get("q"):  # name search, diacritic-insensitive, on the search-term index
+    if params.get("q") is not None:  # name search, diacritic-insensitive, on the search-term index
         return json_response(search_offices_route_body(params))
     page = reference.list_offices(_query("province_code") or "", parse_limit(_query("limit")), _query("next_token"))
     return json_response(page.as_api())

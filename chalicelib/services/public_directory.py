@@ -62,6 +62,8 @@ def _text(value: Any) -> str | None:
 def _query(problems: FieldProblems, raw: Any) -> str | None:
     q = _text(raw)
     if q is None:
+        if isinstance(raw, str):  # `?q=` given but blank: a search for nothing, not "no search"
+            problems.add("q", "must not be empty", "không được để trống")
         return None
     if len(q) > MAX_QUERY_LENGTH:
         problems.add("q", f"must be at most {MAX_QUERY_LENGTH} characters",

@@ -117,6 +117,14 @@ def test_offices_are_found_by_name_without_diacritics(api, q):
     assert {"address", "phone", "lat", "lon", "parent_name"} <= set(office)
 
 
+@pytest.mark.parametrize("path", ["/v1/offices", "/v1/facilities", "/v1/employers"])
+def test_a_blank_search_is_refused_not_taken_for_no_search(api, path):
+    for blank in ("", "   "):
+        reply = get(api, path, q=blank, province_code="01")
+        assert reply.status == 400, (path, blank, reply.body)
+        assert reply.body["error"]["fields"]["q"] == "must not be empty"
+
+
 def test_office_search_within_a_province_and_by_province_alone(api):
     assert get(api, "/v1/offices", q="hoan kiem", province_code="79").body["items"] == []
     hanoi = {o["office_code"] for o in OFFICES if o["province_code"] == "01"}
