@@ -9,11 +9,13 @@ desk reads a citizen's records, and the citizen's own access log shows it → fe
 English and a tablet → at Ba Đình, approving after the deadline is a plain message → a session ended on
 the server sends the officer back to sign-in → sign-out. Throughout: no CSP violation, no script error,
 no token in any URL, text contrast at WCAG AA. The queue, registration and decision screens are saved to
-docs/console/ for the README.
+docs/console/ for the README when VSSID_UPDATE_SCREENSHOTS=1 (to the temp directory otherwise).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,7 +49,10 @@ from tests.browser.world import (  # noqa: E402
 from tests.support.local_server import running_local_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "docs" / "console"
+# The README's pictures are refreshed on request (VSSID_UPDATE_SCREENSHOTS=1), so a test run leaves the
+# tracked PNGs alone; otherwise they go to the temp directory, to look at after a run.
+SHOTS = (ROOT / "docs" / "console" if os.environ.get("VSSID_UPDATE_SCREENSHOTS") == "1"
+         else Path(tempfile.gettempdir()) / "vssid-console-screenshots")
 DEADLINE_SECONDS = 40
 DESKTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 820, "height": 1180}  # a 10.9" tablet upright
