@@ -80,8 +80,10 @@ def main() -> int:
 
     from infra.gateway_responses import mirror_in_chalice_local
     from local.moto_atomic import make_dynamodb_writes_atomic
+    from local.moto_sorting import sort_items_by_plain_keys
 
     make_dynamodb_writes_atomic()
+    sort_items_by_plain_keys()
     mirror_in_chalice_local()
 
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)

@@ -23,8 +23,10 @@ import moto  # noqa: E402,F401 - imported before any boto3 client exists, so mot
 import pytest  # noqa: E402
 
 from local.moto_atomic import make_dynamodb_writes_atomic  # noqa: E402
+from local.moto_sorting import sort_items_by_plain_keys  # noqa: E402
 
 make_dynamodb_writes_atomic()
+sort_items_by_plain_keys()
 
 from infra.gateway_responses import mirror_in_chalice_local  # noqa: E402
 

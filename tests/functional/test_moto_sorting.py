@@ -1,0 +1,81 @@
+"""local/moto_sorting.py changes how fast moto answers a Query, never what it answers."""
+
+from __future__ import annotations
+
+import boto3
+from moto import mock_aws
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.table import Table
+
+REGION = "ap-southeast-1"
+
+
+def _table(client, name: str, range_type: str | None) -> None:
+    keys = [{"AttributeName": "pk", "KeyType": "HASH"}]
+    attributes = [{"AttributeName": "pk", "AttributeType": "S"}]
+    if range_type:
+        keys.append({"AttributeName": "sk", "KeyType": "RANGE"})
+        attributes.append({"AttributeName": "sk", "AttributeType": range_type})
+    client.create_table(TableName=name, KeySchema=keys, AttributeDefinitions=attributes,
+                        BillingMode="PAY_PER_REQUEST")
+
+
+def test_the_patch_is_in_place():
+    assert Table.all_items.__module__ == "local.moto_sorting"
+    assert Table.query.__module__ == "moto.dynamodb.models.table"  # wrapped, keeping moto's name
+
+
+def test_a_table_query_gives_its_partition_in_key_order_and_pages_through_it():
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name=REGION)
+        _table(client, "numbers", "N")
+        for pk in ("b", "a", "c"):
+            for sk in ("10", "9", "-1.5", "100"):
+                client.put_item(TableName="numbers", Item={"pk": {"S": pk}, "sk": {"N": sk}})
+
+        def page(**extra):
+            return client.query(TableName="numbers", KeyConditionExpression="pk = :p",
+                                ExpressionAttributeValues={":p": {"S": "a"}}, **extra)
+
+        assert [i["sk"]["N"] for i in page()["Items"]] == ["-1.5", "9", "10", "100"]  # numeric, not text, order
+        assert [i["sk"]["N"] for i in page(ScanIndexForward=False)["Items"]] == ["100", "10", "9", "-1.5"]
+        first = page(Limit=3)
+        rest = page(Limit=3, ExclusiveStartKey=first["LastEvaluatedKey"])
+        assert [i["sk"]["N"] for i in first["Items"] + rest["Items"]] == ["-1.5", "9", "10", "100"]
+        scanned = client.scan(TableName="numbers")["Items"]
+        assert len(scanned) == 12
+
+
+def test_a_missing_partition_is_empty_and_not_created():
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name=REGION)
+        _table(client, "pairs", "S")
+        _table(client, "singles", None)
+        client.put_item(TableName="pairs", Item={"pk": {"S": "x"}, "sk": {"S": "1"}})
+        client.put_item(TableName="singles", Item={"pk": {"S": "x"}})
+        for name in ("pairs", "singles"):
+            answer = client.query(TableName=name, KeyConditionExpression="pk = :p",
+                                  ExpressionAttributeValues={":p": {"S": "nobody"}})
+            assert answer["Items"] == []
+            assert len(dynamodb_backends["123456789012"][REGION].tables[name].items) == 1
+        single = client.query(TableName="singles", KeyConditionExpression="pk = :p",
+                              ExpressionAttributeValues={":p": {"S": "x"}})
+        assert single["Items"] == [{"pk": {"S": "x"}}]
+
+
+def test_an_index_query_still_sees_every_partition():
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name=REGION)
+        client.create_table(
+            TableName="indexed", BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                  {"AttributeName": "g", "AttributeType": "S"}],
+            GlobalSecondaryIndexes=[{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                     "Projection": {"ProjectionType": "ALL"}}],
+        )
+        for pk in ("p1", "p2", "p3"):
+            client.put_item(TableName="indexed", Item={"pk": {"S": pk}, "g": {"S": "same"}})
+        answer = client.query(TableName="indexed", IndexName="by_g", KeyConditionExpression="g = :g",
+                              ExpressionAttributeValues={":g": {"S": "same"}})
+        assert sorted(i["pk"]["S"] for i in answer["Items"]) == ["p1", "p2", "p3"]
