@@ -31,7 +31,9 @@ def load_reference_data() -> tuple[int, int]:
         for o in offices:
             batch.save(Office(o["office_code"], province_code=o["province_code"], name=o["name"],
                               parent_name=o.get("parent_name"), address=o["address"], phone=o["phone"],
-                              lat=o["lat"], lon=o["lon"]))
+                              lat=o["lat"], lon=o["lon"],
+                              opening_hours_vi=(o.get("opening_hours") or {}).get("vi"),
+                              opening_hours_en=(o.get("opening_hours") or {}).get("en")))
     return len(provinces), len(offices)
 
 

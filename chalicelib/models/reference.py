@@ -42,6 +42,9 @@ class Office(Model):
     phone = UnicodeAttribute()
     lat = NumberAttribute()
     lon = NumberAttribute()
+    # Giờ làm việc, as the citizen reads it (named in the deadline SMS and on Form 01); None when not known.
+    opening_hours_vi = UnicodeAttribute(null=True)
+    opening_hours_en = UnicodeAttribute(null=True)
 
     province_index = ProvinceIndex()
 
@@ -55,4 +58,6 @@ class Office(Model):
             "phone": self.phone,
             "lat": float(self.lat),
             "lon": float(self.lon),
+            "opening_hours": ({"vi": self.opening_hours_vi, "en": self.opening_hours_en or self.opening_hours_vi}
+                              if self.opening_hours_vi else None),
         }
