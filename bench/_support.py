@@ -28,11 +28,9 @@ def prepare_environment() -> None:
     os.environ.pop("AWS_PROFILE", None)
     import moto  # noqa: F401 - imported before any boto3 client exists, so moto sees them all
 
-    from local.moto_atomic import make_dynamodb_writes_atomic
-    from local.moto_sorting import sort_items_by_plain_keys
+    from local.moto_patches import apply_all
 
-    make_dynamodb_writes_atomic()
-    sort_items_by_plain_keys()
+    apply_all()
     from infra.gateway_responses import mirror_in_chalice_local
 
     mirror_in_chalice_local()

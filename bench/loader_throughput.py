@@ -32,11 +32,9 @@ os.environ.pop("AWS_PROFILE", None)
 
 import moto  # noqa: E402,F401 - imported before any boto3 client exists, so moto sees them all
 
-from local.moto_atomic import make_dynamodb_writes_atomic  # noqa: E402
-from local.moto_sorting import sort_items_by_plain_keys  # noqa: E402
+from local.moto_patches import apply_all  # noqa: E402
 
-make_dynamodb_writes_atomic()
-sort_items_by_plain_keys()
+apply_all()
 
 SCHEMES = ("BHXH", "BHTN", "TNLD_BNN", "BHYT")
 PERIODS_PER_CITIZEN = 5  # each in the four schemes: 20 rows a citizen

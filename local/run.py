@@ -79,11 +79,9 @@ def main() -> int:
     from moto.server import ThreadedMotoServer
 
     from infra.gateway_responses import mirror_in_chalice_local
-    from local.moto_atomic import make_dynamodb_writes_atomic
-    from local.moto_sorting import sort_items_by_plain_keys
+    from local.moto_patches import apply_all
 
-    make_dynamodb_writes_atomic()
-    sort_items_by_plain_keys()
+    apply_all()
     mirror_in_chalice_local()
 
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)

@@ -22,11 +22,9 @@ os.environ.pop("AWS_PROFILE", None)
 import moto  # noqa: E402,F401 - imported before any boto3 client exists, so moto sees them all
 import pytest  # noqa: E402
 
-from local.moto_atomic import make_dynamodb_writes_atomic  # noqa: E402
-from local.moto_sorting import sort_items_by_plain_keys  # noqa: E402
+from local.moto_patches import apply_all  # noqa: E402
 
-make_dynamodb_writes_atomic()
-sort_items_by_plain_keys()
+apply_all()
 
 from infra.gateway_responses import mirror_in_chalice_local  # noqa: E402
 

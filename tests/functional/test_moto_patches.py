@@ -1,4 +1,4 @@
-"""local/moto_sorting.py changes how fast moto answers a Query, never what it answers."""
+"""local/moto_patches.py changes how fast moto answers, never what it answers."""
 
 from __future__ import annotations
 
@@ -79,3 +79,50 @@ def test_an_index_query_still_sees_every_partition():
         answer = client.query(TableName="indexed", IndexName="by_g", KeyConditionExpression="g = :g",
                               ExpressionAttributeValues={":g": {"S": "same"}})
         assert sorted(i["pk"]["S"] for i in answer["Items"]) == ["p1", "p2", "p3"]
+
+
+def _run(client, arn: str, name: str, payload: str) -> dict:
+    import time
+
+    execution = client.start_execution(stateMachineArn=arn, name=name, input=payload)["executionArn"]
+    for _ in range(200):
+        described = client.describe_execution(executionArn=execution)
+        if described["status"] != "RUNNING":
+            return described
+        time.sleep(0.01)
+    raise AssertionError("the execution did not finish")
+
+
+def test_each_execution_of_a_cached_definition_runs_on_its_own_input():
+    import json
+
+    from local import moto_asl_cache
+
+    definition = json.dumps({"StartAt": "Echo", "States": {"Echo": {
+        "Type": "Pass", "Parameters": {"got.$": "$.value", "fixed": "x"}, "End": True}}})
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        client = boto3.client("stepfunctions", region_name=REGION)
+        arn = client.create_state_machine(name="echo", definition=definition,
+                                          roleArn="arn:aws:iam::123456789012:role/sfn")["stateMachineArn"]
+        assert definition in moto_asl_cache._trees  # parsed once, at create
+        first = _run(client, arn, "one", json.dumps({"value": 1}))
+        second = _run(client, arn, "two", json.dumps({"value": 2}))
+        assert json.loads(first["output"]) == {"got": 1, "fixed": "x"}
+        assert json.loads(second["output"]) == {"got": 2, "fixed": "x"}
+
+
+def test_a_definition_that_does_not_parse_is_refused_every_time():
+    import pytest
+    from botocore.exceptions import ClientError
+
+    broken = '{"StartAt": "A", "States": {"A": {"Type": "Nope"}}}'
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        client = boto3.client("stepfunctions", region_name=REGION)
+        for _ in range(2):
+            with pytest.raises(ClientError) as refused:
+                client.create_state_machine(name="broken", definition=broken,
+                                            roleArn="arn:aws:iam::123456789012:role/sfn")
+            assert "ASLParserException" in refused.value.response["Error"]["Message"]
+        from local import moto_asl_cache
+
+        assert broken not in moto_asl_cache._trees
