@@ -16,7 +16,7 @@ Cases (a fresh captcha and a cleared budget before each sample, neither timed):
   staff, wrong password     — an existing username vs an unknown one (401 either way).
 
 Not covered, and not equal: a password-reset START for an existing number sends an SMS (an SNS call) and
-one for an unknown number does not; the answers and limits are the same, the time is not (see README).
+one for an unknown number does not; the answers and limits are the same, the time is not (see docs/SECURITY.md).
 """
 
 from __future__ import annotations

@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-build", action="store_true", help="read the existing deployment.zip")
     args = parser.parse_args(argv)
     if not args.no_build or not ZIP.exists():
-        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-               "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-1")}
+        # infra/package.py finds chalice beside sys.executable itself; chalice needs a region to package.
+        env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-1")}
         print("building: infra/package.py --stage dev --package (minutes)", flush=True)
         subprocess.run([sys.executable, "infra/package.py", "--stage", "dev", "--package"], cwd=ROOT, env=env,
                        check=True, stdout=subprocess.DEVNULL)

@@ -6,7 +6,9 @@ Writes build/<stage>/merge-template.json: infra/resources.json with the state ma
 inlined as DefinitionString (its ${Placeholders} are filled by DefinitionSubstitutions at deploy
 time), every Lambda function given the environment variables that name the resources, and the REST API's
 stage given its access log, throttling and optional web ACL (infra/api_stage.py). With
---package it then runs `chalice package --merge-template` into build/<stage>/package/.
+--package it then runs `chalice package --merge-template` into build/<stage>/package/, with the chalice
+that is installed beside the running interpreter (.venv/bin/chalice for .venv/bin/python), so .venv/bin
+need not be on PATH.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +52,27 @@ def chalice_environment(stage: str, environ: Mapping[str, str] | None = None) ->
     env = {**(os.environ if environ is None else environ), **queue_names(stage)}
     env.pop("VSSID_LOCAL_MODE", None)  # /_local routes are never packaged
     return env
+
+
+class ChaliceNotFound(RuntimeError):
+    """`chalice` is neither beside the running interpreter nor on PATH."""
+
+
+def chalice_executable(interpreter: str | None = None,
+                       which: Callable[[str], str | None] | None = None) -> str:
+    """The `chalice` command to run: the one installed with this interpreter, else the one on PATH.
+
+    `.venv/bin/python infra/package.py` must use `.venv/bin/chalice` (the pinned version, whose packager
+    runs pip with that same interpreter) even when `.venv/bin` is not on PATH.
+    """
+    beside = Path(interpreter or sys.executable).parent / "chalice"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = (which or shutil.which)("chalice")
+    if found:
+        return str(found)
+    raise ChaliceNotFound(f"chalice is not installed: looked for {beside} and on PATH. "
+                          "Run `make install` and package with .venv/bin/python infra/package.py.")
 
 
 def merge_template(stage: str) -> dict[str, Any]:
@@ -95,8 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     merge.write_text(json.dumps(merge_template(args.stage), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {merge.relative_to(ROOT)}")
     if args.package:
+        try:
+            chalice = chalice_executable()
+        except ChaliceNotFound as missing:
+            print(f"infra/package.py: {missing}", file=sys.stderr)
+            return 2
         env = chalice_environment(args.stage)
-        command = ["chalice", "package", "--stage", args.stage, "--merge-template", str(merge), str(out / "package")]
+        command = [chalice, "package", "--stage", args.stage, "--merge-template", str(merge), str(out / "package")]
         status = subprocess.call(command, cwd=ROOT, env=env)  # noqa: S603 - fixed command, our own arguments
         if status == 0:
             from infra.slim_package import slim

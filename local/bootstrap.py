@@ -158,7 +158,7 @@ def create_all(region: str) -> dict[str, str]:
             raise ValueError(f"bootstrap does not know how to create {kind} ({lid})")
         env[res["Metadata"]["vssid:env"]] = physical[lid]
     for secret in template.get("Metadata", {}).get("vssid:secrets", []):
-        # CloudFormation cannot create SecureStrings, so deployers create them (README); locally we do.
+        # CloudFormation cannot create SecureStrings, so deployers create them (docs/DEPLOY.md); locally we do.
         name = parameters[secret["parameter"]]
         get_client("ssm").put_parameter(Name=name, Type="SecureString", Overwrite=True,
                                         Value=secrets.token_hex(secret["bytes"]))

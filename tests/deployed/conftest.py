@@ -55,7 +55,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if os.environ.get(BASE_URL_VARIABLE):
         return
     skip = pytest.mark.skip(reason=f"{BASE_URL_VARIABLE} is not set: these tests run against a deployed stage "
-                                   "(README, 'Deploying to AWS')")
+                                   "(docs/DEPLOY.md, 'End-to-end suite against a deployed stage')")
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(skip)

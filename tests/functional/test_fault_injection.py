@@ -242,7 +242,7 @@ def _approve_once(world: World, citizen: Citizen, case: Any) -> None:
     account = account_of(citizen.form["social_insurance_number"])
     assert account is not None and account.initial_password_delivered
     texts = _sms(citizen.form["phone"], "Mat khau khoi tao")
-    # A password whose SMS may have gone out but was not marked sent is replaced, never re-sent (README).
+    # A password whose SMS may have gone out but was not marked sent is replaced, never re-sent (docs/API-NOTES.md).
     assert len(texts) == (2 if case == ((DDB, "UpdateItem"), "throttled") else 1), texts
     password = re.search(r"Mat khau khoi tao: (\S+)", texts[-1]).group(1)
     assert verify_password(account.password_hash, password)

@@ -94,7 +94,7 @@ def test_the_data_key_is_a_rotated_retained_key_of_its_own():
     assert key["DeletionPolicy"] == key["UpdateReplacePolicy"] == "Retain"  # losing it loses every table
     documents_key = by_env("DOCUMENTS_BUCKET")[1]["Properties"]["BucketEncryption"][
         "ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]["Fn::GetAtt"][0]
-    assert key_id != documents_key  # one key per kind of data: see README, "Deploying to AWS"
+    assert key_id != documents_key  # one key per kind of data: see docs/DEPLOY.md, "Keys and what checkov says"
     aliases = [a for a in of_type("AWS::KMS::Alias", current).values() if a["Properties"]["TargetKeyId"] == {
         "Ref": key_id}]
     assert aliases
