@@ -337,7 +337,8 @@ def _medical_visit(r: _Row, sin: str | None) -> tuple[str, dict[str, Any]]:
 def _participant(r: _Row, sin: str | None) -> tuple[str, dict[str, Any]]:
     """The person behind a social-insurance number, as the core register knows them: what the public
     number look-up and Form 01 match against; the optional mobile `phone` (E.164) is where the code that
-    frees a number held by someone else's draft is sent."""
+    frees a number held by someone else's draft is sent; the optional `commune`, `mother_name` and
+    `father_name` are what the look-up without an ID number matches."""
     full_name = r.text("full_name", max_len=100)
     birth = r.iso_date("date_of_birth")
     gender = r.choice("gender", ("MALE", "FEMALE"))
@@ -352,11 +353,16 @@ def _participant(r: _Row, sin: str | None) -> tuple[str, dict[str, Any]]:
     phone = normalise_vn_mobile(phone_raw) if phone_raw else None
     if phone_raw and phone is None:
         r.fail("phone", "must be a Vietnamese mobile number", "phải là số điện thoại di động Việt Nam")
+    # What the number look-up without an ID number matches (domain.person_match): the commune of residence
+    # (xã / phường / đặc khu, as named since the 2025 merger) and the parents' full names.
+    residence = {name: r.text(name, required=False, max_len=100) for name in ("commune", "mother_name", "father_name")}
     r.done()
     person = {"full_name": full_name, "date_of_birth": birth, "gender": (gender or "").lower(),
               "province_code": province, "id_number": (id_number or "").upper()}
-    if phone:  # optional; absent rather than null, so the rows loaded before phones existed keep their hash
+    # The optional fields are absent rather than null, so the rows loaded before they existed keep their hash.
+    if phone:
         person["phone"] = phone
+    person.update({name: value for name, value in residence.items() if value})
     return "PERSON", person
 
 

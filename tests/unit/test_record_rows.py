@@ -321,6 +321,26 @@ def test_a_contribution_reports_every_bad_field_at_once():
                            "in_arrears"}
 
 
+# --- participant ------------------------------------------------------------------------------------------
+
+def test_a_participant_may_carry_the_commune_and_parents_the_look_up_without_id_matches():
+    person = valid("participant", commune="  Phường   Hoàn Kiếm ", mother_name="Trần Thị Lan",
+                   father_name="Nguyễn Văn Bình").fields
+    assert (person["commune"], person["mother_name"], person["father_name"]) == (
+        "Phường Hoàn Kiếm", "Trần Thị Lan", "Nguyễn Văn Bình")
+
+
+def test_without_them_a_participant_row_is_stored_and_hashed_as_before():
+    before = valid("participant")
+    assert valid("participant", commune="", mother_name="", father_name=None) == before
+    assert set(before.fields) == {"full_name", "date_of_birth", "gender", "province_code", "id_number"}
+
+
+def test_the_commune_and_parents_are_text_of_at_most_100_characters():
+    assert problems("participant", commune="x" * 101, mother_name=7) == {
+        "commune": "must be at most 100 characters", "mother_name": "must be text"}
+
+
 # --- benefit ----------------------------------------------------------------------------------------------
 
 def test_a_benefit_is_keyed_by_payment_date_and_source_id():
