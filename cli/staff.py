@@ -3,8 +3,11 @@
     python -m cli.staff create --username nguyen.van.a --office HN-HK --name "Nguyễn Văn A"
 
 The password is asked for (never on the command line, where shell history keeps it) unless
---password-stdin is given. The TOTP secret is printed once as an otpauth:// URI and a QR code to scan
-with any authenticator app; it is not shown again. Point it at AWS with the usual AWS_* variables and
+--password-stdin is given. It follows the citizens' password policy (chalicelib/domain/password_policy.py:
+no repeats, sequences, keyboard walks or common passwords, a zxcvbn strength of at least 2 of 4) with at
+least 12 characters, and must not contain the username or be built from the staff member's name.
+The TOTP secret is printed once as an otpauth:// URI and a QR code to scan with any authenticator app;
+it is not shown again. Point it at AWS with the usual AWS_* variables and
 the table name variables of the deployed stage, or at `make run` with
 AWS_ENDPOINT_URL=http://127.0.0.1:5055.
 """
@@ -35,9 +38,12 @@ def create(args: argparse.Namespace) -> int:
     if find_office(args.office) is None:
         print(f"No office with code {args.office}.", file=sys.stderr)
         return 2
+    from chalicelib.domain.password_policy import staff_password_problem
+
     password = _password(args.password_stdin)
-    if not 12 <= len(password) <= 128:
-        print("A staff password has 12 to 128 characters.", file=sys.stderr)
+    problem = staff_password_problem(password, username=args.username, full_name=args.name)
+    if problem:
+        print(f"{problem[0]}\n{problem[1]}", file=sys.stderr)
         return 2
     secret = pyotp.random_base32()
     from pynamodb.exceptions import PutError

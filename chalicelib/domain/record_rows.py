@@ -24,7 +24,14 @@ KINDS = ("participant", "health_card", "contribution", "benefit", "medical_visit
 RECORD_KINDS = {"participant": "PERSON", "health_card": "CARD", "contribution": "CONTRIBUTION", "benefit": "BENEFIT",
                 "medical_visit": "VISIT"}
 SCHEMES = ("BHXH", "BHTN", "TNLD_BNN", "BHYT")
-BENEFIT_KINDS = ("ONE_TIME", "SICKNESS", "MATERNITY", "CONVALESCENCE", "MONTHLY_PENSION", "UNEMPLOYMENT")
+BENEFIT_KINDS = ("ONE_TIME", "SICKNESS", "MATERNITY", "CONVALESCENCE", "MONTHLY_PENSION", "UNEMPLOYMENT",
+                 "OCCUPATIONAL_INJURY_ONE_TIME", "OCCUPATIONAL_INJURY_MONTHLY")
+# Chế độ tai nạn lao động - bệnh nghề nghiệp (TNLĐ-BNN): one regime for an accident at work and for an occupational
+# disease ("employment injury" as the ILO says), paid once or monthly by how much of the capacity to work was lost
+# (tỷ lệ suy giảm khả năng lao động, in whole per cent as the medical assessment states it): 5-30 % once,
+# 31 % or more monthly (Luật An toàn, vệ sinh lao động 2015, Điều 48 and 49). `cause` says which of the two it was.
+OCCUPATIONAL_LOSS_PERCENT = {"OCCUPATIONAL_INJURY_ONE_TIME": (5, 30), "OCCUPATIONAL_INJURY_MONTHLY": (31, 100)}
+OCCUPATIONAL_CAUSES = ("ACCIDENT", "DISEASE")
 # A reader marks a line it could not parse with this key, so the line is rejected like any bad row.
 MALFORMED = "_malformed"
 
@@ -167,6 +174,28 @@ class _Row(RowReader):
             return None
         return value
 
+    def given(self, name: str) -> bool:
+        """Whether the row has a value for `name` (an empty CSV cell is no value)."""
+        return self._raw(name, False) is not None
+
+    def percent(self, name: str, low: int, high: int) -> int | None:
+        """A whole per cent from `low` to `high`: an integer, or its digits as text (CSV)."""
+        raw = self._raw(name, True)
+        if raw is None:
+            return None
+        value: int | None = None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            value = raw
+        elif isinstance(raw, float) and raw.is_integer():
+            value = int(raw)
+        elif isinstance(raw, str) and re.fullmatch(r"[0-9]{1,3}", raw.strip().removesuffix("%").strip()):
+            value = int(raw.strip().removesuffix("%"))
+        if value is None or not low <= value <= high:
+            self.fail(name, f"must be a whole per cent from {low} to {high}",
+                      f"phải là số phần trăm nguyên từ {low} đến {high}")
+            return None
+        return value
+
     def flag(self, name: str) -> bool | None:
         """true/false, 1/0, yes/no; missing or empty is false."""
         raw = self.row.get(name)
@@ -265,11 +294,28 @@ def _benefit(r: _Row, sin: str | None) -> tuple[str, dict[str, Any]]:
     r.not_before("period_to", period_to, "period_from", period_from)
     amount = r.amount("amount", minimum=1)
     paid_on = r.iso_date("paid_on")
+    occupational = _occupational(r, kind)
     r.done()
+    # The TNLĐ-BNN fields only on those kinds: absent (not null) elsewhere, so the benefit rows loaded before
+    # they existed keep their hash and a reload rewrites nothing.
     return f"BENEFIT#{paid_on}#{record_id}", {
         "record_id": record_id, "kind": kind, "period": {"from": period_from, "to": period_to},
-        "amount": amount, "paid_on": paid_on,
+        "amount": amount, "paid_on": paid_on, **occupational,
     }
+
+
+def _occupational(r: _Row, kind: str | None) -> dict[str, Any]:
+    """`cause` and `work_capacity_loss_percent` of a TNLĐ-BNN benefit; refused on any other kind, where they
+    would be silently meaningless."""
+    if kind not in OCCUPATIONAL_LOSS_PERCENT:
+        for name in ("cause", "work_capacity_loss_percent"):
+            if kind is not None and r.given(name):
+                r.fail(name, "is only for the OCCUPATIONAL_INJURY_* kinds",
+                       "chỉ dùng cho chế độ TNLĐ-BNN (OCCUPATIONAL_INJURY_*)")
+        return {}
+    cause = r.choice("cause", OCCUPATIONAL_CAUSES)
+    loss = r.percent("work_capacity_loss_percent", *OCCUPATIONAL_LOSS_PERCENT[kind])
+    return {"cause": cause, "work_capacity_loss_percent": loss}
 
 
 def _medical_visit(r: _Row, sin: str | None) -> tuple[str, dict[str, Any]]:
@@ -291,7 +337,8 @@ def _medical_visit(r: _Row, sin: str | None) -> tuple[str, dict[str, Any]]:
 def _participant(r: _Row, sin: str | None) -> tuple[str, dict[str, Any]]:
     """The person behind a social-insurance number, as the core register knows them: what the public
     number look-up and Form 01 match against; the optional mobile `phone` (E.164) is where the code that
-    frees a number held by someone else's draft is sent."""
+    frees a number held by someone else's draft is sent; the optional `commune`, `mother_name` and
+    `father_name` are what the look-up without an ID number matches."""
     full_name = r.text("full_name", max_len=100)
     birth = r.iso_date("date_of_birth")
     gender = r.choice("gender", ("MALE", "FEMALE"))
@@ -306,11 +353,16 @@ def _participant(r: _Row, sin: str | None) -> tuple[str, dict[str, Any]]:
     phone = normalise_vn_mobile(phone_raw) if phone_raw else None
     if phone_raw and phone is None:
         r.fail("phone", "must be a Vietnamese mobile number", "phải là số điện thoại di động Việt Nam")
+    # What the number look-up without an ID number matches (domain.person_match): the commune of residence
+    # (xã / phường / đặc khu, as named since the 2025 merger) and the parents' full names.
+    residence = {name: r.text(name, required=False, max_len=100) for name in ("commune", "mother_name", "father_name")}
     r.done()
     person = {"full_name": full_name, "date_of_birth": birth, "gender": (gender or "").lower(),
               "province_code": province, "id_number": (id_number or "").upper()}
-    if phone:  # optional; absent rather than null, so the rows loaded before phones existed keep their hash
+    # The optional fields are absent rather than null, so the rows loaded before they existed keep their hash.
+    if phone:
         person["phone"] = phone
+    person.update({name: value for name, value in residence.items() if value})
     return "PERSON", person
 
 

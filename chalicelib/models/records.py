@@ -4,7 +4,8 @@ One table, keyed by the social-insurance number, so every read of "my records" i
 partition: the BHYT card (`CARD`), contribution periods (`CONTRIBUTION#<scheme>#<from>#<record id>`),
 per-scheme totals (`SUMMARY#<scheme>`), benefits (`BENEFIT#<paid on>#<record id>`) and medical visits
 (`VISIT#<date>#<record id>`), and the person themselves (`PERSON`: name, birth date, province, ID
-number — what the public number look-up matches). Sort keys sort by time within each kind.
+number, and where known commune and parents' names — what the public number look-up matches, by ID number
+through `lookup-index` or without one through `person-index`). Sort keys sort by time within each kind.
 """
 
 from __future__ import annotations
@@ -26,6 +27,17 @@ class PersonByIdNumber(GlobalSecondaryIndex["InsuranceRecord"]):
     lookup_key = UnicodeAttribute(hash_key=True)
 
 
+class PersonByNameAndBirth(GlobalSecondaryIndex["InsuranceRecord"]):
+    """Sparse: only PERSON items the look-up without an ID number can match (the register has their commune
+    and a parent's name) carry `person_key` (domain.person_match.person_key: normalised name and birth date)."""
+
+    class Meta:
+        index_name = "person-index"
+        projection = IncludeProjection(["fields"])
+
+    person_key = UnicodeAttribute(hash_key=True)
+
+
 class InsuranceRecord(Model):
     class Meta:
         table_name = table_name("INSURANCE_RECORDS_TABLE", "vssid-insurance-records")
@@ -37,8 +49,10 @@ class InsuranceRecord(Model):
     fields = MapAttribute()  # the validated row, as the API returns it
     source_hash = UnicodeAttribute()  # SHA-256 of the validated row: a reload of the same row changes nothing
     lookup_key = UnicodeAttribute(null=True)
+    person_key = UnicodeAttribute(null=True)
 
     by_id_number = PersonByIdNumber()
+    by_person = PersonByNameAndBirth()
 
 
 class AccessLogEntry(Model):

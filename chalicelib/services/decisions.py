@@ -21,7 +21,8 @@ from chalicelib import clock
 from chalicelib.aws import notifier, workflow
 from chalicelib.config import get_settings
 from chalicelib.domain import messages
-from chalicelib.domain.credentials import hash_password, new_initial_password
+from chalicelib.domain.credentials import hash_password
+from chalicelib.domain.password_policy import new_citizen_initial_password
 from chalicelib.domain.registration_status import RegistrationStatus
 from chalicelib.errors import (
     AccountExistsError,
@@ -156,7 +157,9 @@ def approve(staff: StaffIdentity, registration_id: str, body: dict[str, Any]) ->
     # The register, read now, must still name this person: 409 REGISTER_CONFLICT otherwise.
     register_match.ensure_registration_matches(registration)
     settings = get_settings()
-    password = new_initial_password()
+    password = new_citizen_initial_password(username=registration.social_insurance_number,
+                                            full_name=registration.full_name,
+                                            date_of_birth=registration.date_of_birth, phone=registration.phone)
     account = Account(
         registration.social_insurance_number,
         registration_id=registration.registration_id,
@@ -208,7 +211,8 @@ def _deliver_initial_password(registration: Registration, account: Account, *, r
     if rotate or password is None:
         # The first password's SMS may or may not have arrived; never resend a password we cannot
         # vouch for: issue a new one and send that.
-        password = new_initial_password()
+        password = new_citizen_initial_password(username=account.username, full_name=account.full_name,
+                                                date_of_birth=account.date_of_birth, phone=account.phone)
         now = clock.now()
         account.update(actions=[
             Account.password_hash.set(hash_password(password)),

@@ -62,6 +62,8 @@ def contributions(username: str, scheme: str | None, limit: int, next_token: str
 
 
 def benefits(username: str, limit: int, next_token: str | None) -> Page:
+    """Thông tin hưởng: the payments as loaded (domain.record_rows), newest first; TNLĐ-BNN payments carry
+    `cause` and `work_capacity_loss_percent` too."""
     return _page(username, InsuranceRecord.record_key.startswith("BENEFIT#"), limit, next_token, "benefits")
 
 

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chalicelib.domain.person_match import findable_without_id, person_key
 from chalicelib.domain.record_rows import (
     KINDS,
     MALFORMED,
@@ -198,13 +199,23 @@ def _stored_hashes(keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     return {(item.username, item.record_key): item.source_hash for item in found}
 
 
+def record_item(row: ValidRow) -> InsuranceRecord:
+    """The item a validated row is stored as; a person also gets the keys of the number look-up's indexes:
+    the ID number, and name + birth date when the register can find them without one."""
+    lookup = person = None
+    if row.record_kind == "PERSON":
+        lookup = row.fields["id_number"]
+        if findable_without_id(row.fields):
+            person = person_key(row.fields["full_name"], row.fields["date_of_birth"])
+    return InsuranceRecord(row.username, row.record_key, kind=row.record_kind, fields=row.fields,
+                           source_hash=row.source_hash, lookup_key=lookup, person_key=person)
+
+
 def _write(rows: list[ValidRow], batch_size: int) -> None:
     for start in range(0, len(rows), batch_size):
         with InsuranceRecord.batch_write() as batch:  # commits on exit and retries unprocessed items
             for row in rows[start:start + batch_size]:
-                lookup = row.fields["id_number"] if row.record_kind == "PERSON" else None
-                batch.save(InsuranceRecord(row.username, row.record_key, kind=row.record_kind, fields=row.fields,
-                                           source_hash=row.source_hash, lookup_key=lookup))
+                batch.save(record_item(row))
 
 
 def contribution_summary(scheme: str, periods: Iterable[dict[str, Any]]) -> dict[str, Any] | None:

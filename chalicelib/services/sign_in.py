@@ -205,7 +205,8 @@ def _check_new_password(account: Account, new_password: str) -> None:
     """The policy, which compares with the current password: only for a caller who proved the current
     password or a code, never before (it would tell whether a guess is the password)."""
     problem = password_problem(new_password, username=account.username, current_hash=account.password_hash,
-                               initial_hash=account.initial_password_hash)
+                               initial_hash=account.initial_password_hash, full_name=account.full_name,
+                               date_of_birth=account.date_of_birth, phone=account.phone)
     if problem:
         raise ValidationFailedError(fields={"new_password": problem[0]},
                                     extra={"fields_vi": {"new_password": problem[1]}})

@@ -88,6 +88,42 @@ def test_weak_or_reused_new_passwords_are_refused(phone, weak):
     assert reply.body["error"]["fields_vi"]["new_password"]
 
 
+@pytest.mark.parametrize("guessable, why, why_vi", [
+    ("aaaaaaaa", "repeats a character", "lặp lại một ký tự"),
+    ("abcdefghij", "run of letters or digits in order", "dãy chữ hoặc số liên tiếp"),
+    ("qwertyuiop[]", "walk along the keyboard", "phím liền nhau trên bàn phím"),
+    ("NguyenThiHuong1", "built from your name", "được ghép từ họ tên của bạn"),
+    ("Huong@17051990", "must not contain your date of birth", "không được chứa ngày sinh"),
+    ("Hường 0901234567", "must not contain your phone number", "không được chứa số điện thoại"),
+])
+def test_guessable_new_passwords_are_refused_with_the_reason_in_both_languages(phone, guessable, why, why_vi):
+    make_account()  # Nguyễn Thị Hường, born 1990-05-17, phone +84901234567
+    phone.login("0123456789", INITIAL)
+    reply = phone.change_password(INITIAL, guessable)
+    assert reply.status == 400 and reply.body["error"]["code"] == "VALIDATION_FAILED"
+    assert why in reply.body["error"]["fields"]["new_password"]
+    assert why_vi in reply.body["error"]["fields_vi"]["new_password"]
+    assert phone.me().body["error"]["code"] == "PASSWORD_CHANGE_REQUIRED"  # nothing changed
+    assert phone.change_password(INITIAL, NEW).status == 204
+
+
+def test_a_guessable_password_is_refused_at_reset_too_and_the_code_still_works(phone, client):
+    make_account(password=NEW, initial=False)
+    reset = call(client, "POST", "/v1/auth/password-reset",
+                 {"username": "0123456789", "captcha_id": phone.captcha(), "captcha_answer": CAPTCHA}).body["reset_id"]
+    code = last_code()
+    SECRETS.append(code)
+    url = f"/v1/auth/password-reset/{reset}/confirm"
+    weak = call(client, "POST", url, {"otp": code, "new_password": "aaaaaaaa"})
+    assert weak.status == 400
+    assert "Estimated strength 0 of 4; at least 2 is needed" in weak.body["error"]["fields"]["new_password"]
+    assert "Độ mạnh ước tính 0/4" in weak.body["error"]["fields_vi"]["new_password"]
+    chosen = "Hường đặt lại mật khẩu 2026"
+    phone.seen.append(chosen)
+    assert call(client, "POST", url, {"otp": code, "new_password": chosen}).status == 204
+    assert phone.login("0123456789", chosen).status == 200
+
+
 def test_five_failures_lock_the_account_for_fifteen_minutes(phone):
     make_account(password=NEW, initial=False)
     for _ in range(4):

@@ -106,6 +106,30 @@ def test_benefits_and_visits_newest_first_and_by_year(citizen):
     assert get(citizen, "/v1/me/medical-visits").status == 400
 
 
+def test_occupational_accident_and_disease_benefits_are_shown_with_cause_and_capacity_lost(citizen, tmp_path):
+    """Thông tin hưởng lists TNLĐ-BNN payments, one-off and monthly, as the agency's CSV file gives them."""
+    from chalicelib.services.record_loader import read_file
+
+    csv_file = tmp_path / "benefit.csv"
+    csv_file.write_text(
+        "record_id,social_insurance_number,kind,cause,work_capacity_loss_percent,period_from,period_to,amount,paid_on\n"
+        "t1,0123456789,OCCUPATIONAL_INJURY_ONE_TIME,ACCIDENT,18,2023-08-01,2023-08-01,85100000,2023-09-08\n"
+        "t2,0123456789,OCCUPATIONAL_INJURY_MONTHLY,DISEASE,41,2025-11-01,2025-11-30,2300000,2025-11-10\n"
+        "t3,0123456789,SICKNESS,,,2025-06-02,2025-06-03,900000,2025-07-01\n", encoding="utf-8")
+    report = load_rows("benefit", read_file(csv_file))
+    assert (report.created, report.rejected) == (3, [])
+
+    benefits = get(citizen, "/v1/me/benefits").body["items"]
+    assert [b["kind"] for b in benefits] == ["OCCUPATIONAL_INJURY_MONTHLY", "SICKNESS", "SICKNESS",
+                                             "OCCUPATIONAL_INJURY_ONE_TIME", "MATERNITY"]
+    assert benefits[0] == {"record_id": "t2", "kind": "OCCUPATIONAL_INJURY_MONTHLY", "cause": "DISEASE",
+                           "work_capacity_loss_percent": 41, "period": {"from": "2025-11-01", "to": "2025-11-30"},
+                           "amount": 2_300_000, "paid_on": "2025-11-10"}
+    one_off = benefits[3]
+    assert (one_off["cause"], one_off["work_capacity_loss_percent"], one_off["amount"]) == ("ACCIDENT", 18, 85_100_000)
+    assert "cause" not in benefits[1] and "work_capacity_loss_percent" not in benefits[1]
+
+
 def test_lists_are_paginated(citizen):
     first = get(citizen, "/v1/me/medical-visits?year=2026&limit=2").body
     assert len(first["items"]) == 2 and first["next_token"]

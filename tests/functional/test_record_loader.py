@@ -273,10 +273,13 @@ def test_only_csv_json_lines_and_json_array_files_are_read(tmp_path):
 def test_the_demo_records_load_cleanly_once(aws):
     reports = load_demo_records()
     assert [(r.kind, r.created, len(r.rejected)) for r in reports] == [
-        ("participant", 5, 0), ("health_card", 2, 0), ("contribution", 46, 0), ("benefit", 7, 0),
+        ("participant", 5, 0), ("health_card", 2, 0), ("contribution", 46, 0), ("benefit", 11, 0),
         ("medical_visit", 12, 0)]
     assert Counter(item.kind for item in InsuranceRecord.query(AN)) == {
-        "PERSON": 1, "CARD": 1, "CONTRIBUTION": 22, "SUMMARY": 4, "BENEFIT": 4, "VISIT": 6}
+        "PERSON": 1, "CARD": 1, "CONTRIBUTION": 22, "SUMMARY": 4, "BENEFIT": 7, "VISIT": 6}
+    occupational = {b["kind"]: b for b in (i.fields.as_dict() for i in InsuranceRecord.query(
+        BINH, InsuranceRecord.record_key.startswith("BENEFIT#"))) if b["kind"].startswith("OCCUPATIONAL_")}
+    assert occupational["OCCUPATIONAL_INJURY_ONE_TIME"]["work_capacity_loss_percent"] == 18
     an_bhxh = stored(AN, "SUMMARY#BHXH")["SUMMARY#BHXH"]
     assert (an_bhxh["total_months"], an_bhxh["months_in_arrears"], an_bhxh["first_month"], an_bhxh["last_month"]) \
         == (217, 3, "2008-07", "2026-10")
@@ -284,7 +287,7 @@ def test_the_demo_records_load_cleanly_once(aws):
     assert {c["username"] for c in DEMO_CITIZENS} == {AN, BINH}
     with dynamodb_calls() as calls:
         again = load_demo_records()
-    assert writes(calls) == 0 and sum(r.unchanged for r in again) == 72
+    assert writes(calls) == 0 and sum(r.unchanged for r in again) == 76
 
 
 # --- the command-line tool --------------------------------------------------------------------------------

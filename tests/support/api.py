@@ -70,8 +70,9 @@ def in_register(form: dict[str, Any], **changes: Any) -> bool:
         return True
     except InsuranceRecord.DoesNotExist:
         pass
-    InsuranceRecord(row.username, row.record_key, kind=row.record_kind, fields=row.fields,
-                    source_hash=row.source_hash, lookup_key=row.fields["id_number"]).save()
+    from chalicelib.services.record_loader import record_item
+
+    record_item(row).save()
     return True
 
 

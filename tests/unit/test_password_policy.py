@@ -1,5 +1,6 @@
 """The citizen password policy: 8–128 Unicode characters, never truncated, no composition rules; not the
-social-insurance number, not a common password, not the current or the initial password."""
+social-insurance number, phone or birth date, not a common password, not guessable by the strength estimate
+(repeats, sequences, keyboard walks, the citizen's own name), not the current or the initial password."""
 
 from __future__ import annotations
 
@@ -14,16 +15,18 @@ from chalicelib.domain.password_policy import (
     PasswordRejected,
     acceptable_password,
     common_passwords,
+    new_citizen_initial_password,
     normalise_password,
     password_problem,
+    staff_password_problem,
 )
 
 SIN = "0123456789"  # the 10-digit social-insurance number is the citizen's username
 VIETNAMESE = "Mật khẩu của tôi 2026"
 CURRENT = "Trời xanh mây trắng 1985"
 INITIAL = new_initial_password()
-# 127 three-byte characters and one more: 382 bytes of UTF-8, far past bcrypt's 72-byte cut.
-LONG_MULTIBYTE = "ệ" * (MAX_LENGTH - 1) + "a"
+# 128 characters, most of them of three bytes: far past bcrypt's 72-byte cut.
+LONG_MULTIBYTE = ("Trăm năm trong cõi người ta, chữ tài chữ mệnh khéo là ghét nhau. " * 2)[:MAX_LENGTH - 1] + "a"
 
 
 def problem(password: object, **hashes: str) -> tuple[str, str] | None:
@@ -116,8 +119,8 @@ def test_too_short_and_too_long_say_the_limit_in_both_languages():
 
 
 def test_length_is_counted_in_code_points_not_bytes():
-    seven = "ệ" * 7  # 21 bytes of UTF-8
-    eight = "ệ" * 8
+    seven = "ệắờữịỗằ"  # 21 bytes of UTF-8
+    eight = "ệắờữịỗằẫ"
 
     assert problem(seven) is not None
     assert problem(eight) is None
@@ -131,10 +134,10 @@ def test_length_is_counted_after_nfc_so_combining_marks_do_not_count():
 
 
 def test_a_128_character_multibyte_password_is_accepted_and_not_truncated(long_hash):
-    assert len(LONG_MULTIBYTE) == 128 and len(LONG_MULTIBYTE.encode("utf-8")) == 382
+    assert len(LONG_MULTIBYTE) == 128 and len(LONG_MULTIBYTE.encode("utf-8")) > 2 * 72
     assert acceptable_password(LONG_MULTIBYTE, username=SIN) == LONG_MULTIBYTE
     # Differs only in its last character: a hash that cut the input would take it for the same password.
-    almost = "ệ" * 128
+    almost = LONG_MULTIBYTE[:-1] + "b"
     assert problem(almost, current_hash=long_hash) is None
     assert problem(LONG_MULTIBYTE, current_hash=long_hash) is not None
 
@@ -231,3 +234,105 @@ def test_a_refused_password_raises_with_both_reasons():
     assert isinstance(caught.value, ValueError)
     assert (caught.value.reason, caught.value.reason_vi) == problem("matkhau123")
     assert str(caught.value) == caught.value.reason
+
+
+# --- guessable: repeats, sequences, keyboard walks (NIST SP 800-63B), by zxcvbn's estimate ----------------------
+
+AN = {"username": "0101234567", "full_name": "Nguyễn Văn An", "date_of_birth": "1985-03-12", "phone": "+84912000001"}
+
+
+def an_problem(password: str) -> tuple[str, str] | None:
+    return password_problem(password, **AN)
+
+
+@pytest.mark.parametrize("password, why, why_vi", [
+    ("aaaaaaaa", "repeats a character", "lặp lại một ký tự"),
+    ("abcabcabcabc", "repeats a character or a group", "nhóm ký tự"),
+    ("ệệệệệệệệệệ", "repeats", "lặp lại"),
+    ("abcdefghij", "run of letters or digits in order", "dãy chữ hoặc số liên tiếp"),
+    ("zyxwvutsrq", "run of letters or digits in order", "liên tiếp"),
+    ("qwertyuiop[]", "walk along the keyboard", "phím liền nhau trên bàn phím"),
+    ("zxcvbnm,./", "walk along the keyboard", "bàn phím"),
+    ("asdfghjkl;'", "walk along the keyboard", "bàn phím"),
+])
+def test_repeats_sequences_and_keyboard_walks_are_refused_saying_which_and_how_strong(password, why, why_vi):
+    reason, reason_vi = an_problem(password)
+    assert why in reason and why_vi in reason_vi
+    assert "Estimated strength 0 of 4" in reason or "Estimated strength 1 of 4" in reason
+    assert "cần từ 2/4 trở lên" in reason_vi
+
+
+def test_only_the_first_32_characters_are_estimated_so_a_guessable_start_is_refused():
+    assert an_problem("a" * 32 + "Trời xanh mây trắng 1985") is not None
+    assert an_problem("Trời xanh mây trắng 1985" + "a" * 32) is None
+
+
+# --- the citizen's own details ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("password, fact, fact_vi", [
+    ("nguyenvanan", "your name", "họ tên"),
+    ("Nguyễn Văn An", "your name", "họ tên"),
+    ("NguyenVanAn85", "your name", "họ tên"),
+    ("VanAn1985!", "your name and date of birth", "họ tên và ngày sinh"),
+    ("Annguyen@", "your name", "họ tên"),
+])
+def test_a_password_built_from_the_citizens_name_is_refused(password, fact, fact_vi):
+    reason, reason_vi = an_problem(password)
+    assert f"built from {fact}" in reason and f"được ghép từ {fact_vi} của bạn" in reason_vi
+
+
+@pytest.mark.parametrize("password", ["12031985An", "x19850312x", "An@120385"])
+def test_the_date_of_birth_in_any_usual_order_is_refused(password):
+    assert an_problem(password) == ("The password must not contain your date of birth.",
+                                    "Mật khẩu không được chứa ngày sinh của bạn.")
+
+
+@pytest.mark.parametrize("password", ["0912000001An", "Gọi 912000001 nhé", "84912000001!"])
+def test_the_phone_number_in_any_form_is_refused(password):
+    assert an_problem(password) == ("The password must not contain your phone number.",
+                                    "Mật khẩu không được chứa số điện thoại của bạn.")
+
+
+@pytest.mark.parametrize("password", [
+    "Nguyễn Văn An yêu Hà Nội mùa thu", "NguyenVanAn@Xk92mq", "Vận hành an toàn 2026", "CongDan@Demo2026",
+])
+def test_a_strong_password_may_still_contain_a_name_or_a_year(password):
+    assert an_problem(password) is None
+
+
+def test_without_the_citizens_details_the_same_password_is_judged_on_its_own():
+    assert password_problem("VanAn1985!", username=SIN) is None
+    assert an_problem("VanAn1985!") is not None
+
+
+# --- passwords the project itself sets or uses --------------------------------------------------------------------
+
+def test_the_demo_passwords_pass_for_the_demo_people():
+    from local.seed import DEMO_CITIZEN_PASSWORD, DEMO_CITIZENS, DEMO_STAFF_PASSWORD, staff_username
+
+    for citizen in DEMO_CITIZENS:
+        assert password_problem(DEMO_CITIZEN_PASSWORD, username=citizen["username"], full_name=citizen["full_name"],
+                                date_of_birth=citizen["date_of_birth"], phone=citizen["phone"]) is None
+    for office in ("HN-HK", "HCM-Q1", "VSS"):
+        assert staff_password_problem(DEMO_STAFF_PASSWORD, username=staff_username(office),
+                                      full_name=f"Cán bộ một cửa {office}") is None
+
+
+def test_every_initial_password_sent_by_sms_passes_the_policy_it_must_then_be_changed_under():
+    for _ in range(100):
+        initial = new_citizen_initial_password(**AN)
+        assert len(initial) == 10 and an_problem(initial) is None
+
+
+# --- staff passwords (python -m cli.staff) ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("password, reason", [
+    ("kqz7wbm2xyz", "at least 12 characters"),
+    ("aaaaaaaaaaaaaaaa", "repeats"),
+    ("le.thi.cuc 2026 xanh", "must not contain the username"),
+    ("LeThiCuc@2026", "built from your name"),
+])
+def test_a_staff_password_has_12_characters_and_the_same_rules(password, reason):
+    problem = staff_password_problem(password, username="le.thi.cuc", full_name="Lê Thị Cúc")
+    assert problem is not None and reason in problem[0]
+    assert staff_password_problem("Một mật khẩu dài đủ 2026", username="le.thi.cuc", full_name="Lê Thị Cúc") is None

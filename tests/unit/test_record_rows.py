@@ -321,6 +321,26 @@ def test_a_contribution_reports_every_bad_field_at_once():
                            "in_arrears"}
 
 
+# --- participant ------------------------------------------------------------------------------------------
+
+def test_a_participant_may_carry_the_commune_and_parents_the_look_up_without_id_matches():
+    person = valid("participant", commune="  Phường   Hoàn Kiếm ", mother_name="Trần Thị Lan",
+                   father_name="Nguyễn Văn Bình").fields
+    assert (person["commune"], person["mother_name"], person["father_name"]) == (
+        "Phường Hoàn Kiếm", "Trần Thị Lan", "Nguyễn Văn Bình")
+
+
+def test_without_them_a_participant_row_is_stored_and_hashed_as_before():
+    before = valid("participant")
+    assert valid("participant", commune="", mother_name="", father_name=None) == before
+    assert set(before.fields) == {"full_name", "date_of_birth", "gender", "province_code", "id_number"}
+
+
+def test_the_commune_and_parents_are_text_of_at_most_100_characters():
+    assert problems("participant", commune="x" * 101, mother_name=7) == {
+        "commune": "must be at most 100 characters", "mother_name": "must be text"}
+
+
 # --- benefit ----------------------------------------------------------------------------------------------
 
 def test_a_benefit_is_keyed_by_payment_date_and_source_id():
@@ -342,11 +362,62 @@ def test_bad_benefits_are_refused_with_every_reason():
     fields = problems("benefit", kind="PENSION", period_from="2025-03-05", period_to="2025-03-03", amount=0,
                       paid_on="15/04/2025")
     assert fields == {"kind": ("must be one of ONE_TIME, SICKNESS, MATERNITY, CONVALESCENCE, MONTHLY_PENSION, "
-                               "UNEMPLOYMENT"),
+                               "UNEMPLOYMENT, OCCUPATIONAL_INJURY_ONE_TIME, OCCUPATIONAL_INJURY_MONTHLY"),
                       "period_to": "must not be before period_from", "amount": "must be at least 1",
                       "paid_on": "must be a date YYYY-MM-DD"}
     assert problems("benefit", amount="-100") == {"amount": "must be at least 1"}
     assert valid("benefit", amount="1").fields["amount"] == 1
+
+
+# --- benefit: tai nạn lao động - bệnh nghề nghiệp (TNLĐ-BNN) --------------------------------------------
+
+ONE_OFF = {"kind": "OCCUPATIONAL_INJURY_ONE_TIME", "cause": "ACCIDENT", "work_capacity_loss_percent": 18,
+           "period_from": "2023-08-01", "period_to": "2023-08-01", "amount": 85100000, "paid_on": "2023-09-08"}
+MONTHLY = {"kind": "OCCUPATIONAL_INJURY_MONTHLY", "cause": "DISEASE", "work_capacity_loss_percent": 41,
+           "period_from": "2025-11-01", "period_to": "2025-11-30", "amount": 2300000, "paid_on": "2025-11-10"}
+
+
+def test_a_one_off_occupational_benefit_carries_its_cause_and_the_capacity_lost():
+    benefit = valid("benefit", **ONE_OFF)
+    assert benefit.record_key == "BENEFIT#2023-09-08#CD-0101234567-20250415"
+    assert benefit.fields == {"record_id": "CD-0101234567-20250415", "kind": "OCCUPATIONAL_INJURY_ONE_TIME",
+                              "period": {"from": "2023-08-01", "to": "2023-08-01"}, "amount": 85100000,
+                              "paid_on": "2023-09-08", "cause": "ACCIDENT", "work_capacity_loss_percent": 18}
+
+
+def test_a_monthly_occupational_benefit_reads_the_same_from_csv_text():
+    typed = valid("benefit", **MONTHLY)
+    assert typed.fields["cause"] == "DISEASE" and typed.fields["work_capacity_loss_percent"] == 41
+    assert validate_row("benefit", as_csv(row("benefit", **MONTHLY))) == typed
+    assert valid("benefit", **{**MONTHLY, "cause": "disease", "work_capacity_loss_percent": "41%"}) == typed
+
+
+@pytest.mark.parametrize("kind, low, high", [("OCCUPATIONAL_INJURY_ONE_TIME", 5, 30),
+                                             ("OCCUPATIONAL_INJURY_MONTHLY", 31, 100)])
+def test_the_capacity_lost_decides_one_off_or_monthly(kind, low, high):
+    changes = {**ONE_OFF, "kind": kind}
+    for accepted in (low, high):
+        assert valid("benefit", **{**changes, "work_capacity_loss_percent": accepted}).fields[
+            "work_capacity_loss_percent"] == accepted
+    reason = f"must be a whole per cent from {low} to {high}"
+    for refused in (low - 1, high + 1, 12.5, "ba mươi", True):
+        assert problems("benefit", **{**changes, "work_capacity_loss_percent": refused}) == {
+            "work_capacity_loss_percent": reason}
+
+
+def test_an_occupational_benefit_needs_its_cause_and_capacity_lost():
+    fields = problems("benefit", **{**MONTHLY, "cause": "FALL", "work_capacity_loss_percent": ABSENT})
+    assert fields == {"cause": "must be one of ACCIDENT, DISEASE", "work_capacity_loss_percent": "is required"}
+    assert problems("benefit", **{**MONTHLY, "cause": ""}) == {"cause": "is required"}
+
+
+def test_other_benefits_refuse_the_occupational_fields_but_not_empty_cells():
+    assert problems("benefit", cause="ACCIDENT", work_capacity_loss_percent=20) == {
+        "cause": "is only for the OCCUPATIONAL_INJURY_* kinds",
+        "work_capacity_loss_percent": "is only for the OCCUPATIONAL_INJURY_* kinds"}
+    # A CSV file mixing kinds has the columns, empty, on every other row; such rows keep their old hash.
+    assert valid("benefit", cause="", work_capacity_loss_percent="") == valid("benefit")
+    assert "cause" not in valid("benefit").fields
 
 
 # --- medical_visit ----------------------------------------------------------------------------------------
