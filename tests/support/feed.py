@@ -73,3 +73,26 @@ def queue_depth(env_name: str) -> int:
         QueueUrl=os.environ[env_name], AttributeNames=["ApproximateNumberOfMessages",
                                                        "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
     return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+
+def empty_feed() -> None:
+    """What a test of the feed starts from: no records, no loads, no files, empty queues."""
+    from chalicelib.models.feed import FeedLoad
+    from chalicelib.models.records import InsuranceRecord
+
+    for model in (InsuranceRecord, FeedLoad):
+        with model.batch_write() as batch:
+            for item in model.scan():
+                batch.delete(item)
+    s3 = get_client("s3")
+    bucket = os.environ["FEED_BUCKET"]
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=item["Key"])
+    sqs = get_client("sqs")
+    for name in ("FEED_FILES_QUEUE_URL", "FEED_CHUNKS_QUEUE_URL", "FEED_FILES_DLQ_URL", "FEED_CHUNKS_DLQ_URL"):
+        url = os.environ[name]  # drained, not purged: SQS allows one purge a minute
+        while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
+                                              WaitTimeSeconds=0).get("Messages", []):
+            for message in messages:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
