@@ -355,3 +355,36 @@ def test_operations_staff_follow_loads_and_office_staff_cannot(feed):
     assert call(client, "GET", "/v1/admin/loads", headers=office.auth).body["error"]["code"] == "FORBIDDEN"
     assert call(client, "GET", "/v1/admin/registrations", headers=operations.auth).status == 403
     assert call(client, "GET", "/v1/admin/loads").status == 401
+
+
+# ---------------------------------------------------------------------------------------------- the CLI
+
+
+def test_the_cli_uploads_via_s3_and_follows_the_load_to_its_end(feed, tmp_path, monkeypatch, capsys):
+    import cli.feed_upload
+    from cli.load_records import main
+
+    path = tmp_path / "benefit.jsonl.gz"
+    path.write_bytes(gzip.compress(as_jsonl(demo("benefit") + [{"record_id": "x"}])))
+    # the workers run while the command waits: each of its pauses is one sweep of the queues
+    monkeypatch.setattr(cli.feed_upload.time, "sleep", lambda _: run_feed(max_sweeps=1))
+
+    status = main(["--via-s3", "--as-of", NEW, str(path)])
+
+    out = capsys.readouterr().out
+    assert status == 1  # one row rejected
+    assert f"→ s3://{os.environ['FEED_BUCKET']}/feeds/benefit/benefit.jsonl.gz" in out
+    last = out.strip().splitlines()[-2].split("\r")[-1]
+    assert last.startswith("[" + "#" * 30 + "]") and f"loaded {len(demo('benefit'))}" in last
+    assert last.endswith("rejected 1  FINISHED")
+
+
+def test_the_cli_refuses_directory_files_and_other_formats_via_s3(tmp_path, capsys):
+    from cli.load_records import main
+
+    (tmp_path / "offices.jsonl").write_text("{}\n")
+    (tmp_path / "benefit.json").write_text("[]")
+
+    assert main(["--via-s3", str(tmp_path / "offices.jsonl")]) == 2
+    assert main(["--via-s3", str(tmp_path / "benefit.json")]) == 2
+    assert "not the directory" in capsys.readouterr().err
