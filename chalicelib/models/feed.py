@@ -49,7 +49,7 @@ class FeedLoad(Model):
     chunks_total = NumberAttribute(null=True)  # known once the file is split
     chunks_done = NumberAttribute(default=0)
     rows_total = NumberAttribute(null=True)
-    rows_loaded = NumberAttribute(default=0)  # written: new, changed or deleted by this load
+    rows_loaded = NumberAttribute(default=0)  # written by this load: new or changed records
     rows_unchanged = NumberAttribute(default=0)
     rows_stale = NumberAttribute(default=0)  # newer data was already there: not written
     rows_deleted = NumberAttribute(default=0)
