@@ -22,6 +22,7 @@ from chalicelib.handlers import (
     admin,
     admin_citizens,
     admin_feedback,
+    admin_loads,
     admin_me,
     citizen_auth,
     console,
@@ -42,7 +43,7 @@ get_settings()  # fail at start, not on the first request, if the environment is
 
 for blueprint in (reference.bp, registrations.bp, admin.bp, citizen_auth.bp, me.bp, lookup.bp, public_directory.bp,
                   support.bp, admin_feedback.bp, meta.bp, admin_citizens.bp, admin_me.bp,
-                  console.bp):
+                  console.bp, admin_loads.bp):
     app.register_blueprint(blueprint)
 
 if os.environ.get("VSSID_LOCAL_MODE") == "1":
@@ -105,6 +106,22 @@ def send_outbox_sms(event):  # noqa: ANN001, ANN201
     from chalicelib.services.outbox_delivery import deliver
 
     _handle_each(event, deliver)
+
+
+@app.on_sqs_message(queue=os.environ.get("FEED_FILES_QUEUE_NAME", "vssid-feed-files"), batch_size=1)
+def split_feed_file(event):  # noqa: ANN001, ANN201
+    """A file landed under feeds/ in the feed bucket (S3 notification): cut it into chunk messages."""
+    from chalicelib.services.feed_splitter import handle_notification
+
+    _handle_each(event, handle_notification)
+
+
+@app.on_sqs_message(queue=os.environ.get("FEED_CHUNKS_QUEUE_NAME", "vssid-feed-chunks"), batch_size=1)
+def load_feed_chunk(event):  # noqa: ANN001, ANN201
+    """Validate and write one chunk of a feed file; an error returns it to the queue (then the DLQ)."""
+    from chalicelib.services.feed_worker import load_chunk
+
+    _handle_each(event, load_chunk)
 
 
 def _handle_each(event, handle: Callable[[str], object]) -> None:  # noqa: ANN001 - Chalice's SQSEvent

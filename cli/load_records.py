@@ -12,10 +12,18 @@ Every row is validated before anything of its file is written; bad rows are list
 their row number (1 = the first data row) and reasons, and never stored; the good rows are loaded.
 Loading the same file again changes nothing. `--json` prints the reports as JSON instead of text.
 
+With --via-s3 each file is instead put in the feed bucket (feeds/<kind>/<file name>, its as-of time
+--as-of or now in the object's metadata) and loaded by the splitter and workers on AWS (docs/FEED.md); the
+command follows the load with a progress bar until it ends (--wait seconds at most; 0 only uploads):
+
+    python -m cli.load_records --via-s3 --as-of 2026-11-30 contribution.csv.gz
+
 Exit status: 0 every row loaded or already there; 1 some rows were rejected (the others are loaded);
 2 usage errors (unknown kind, missing file, not .csv/.jsonl: then nothing is loaded) or a file that
 cannot be read (not UTF-8, broken CSV: nothing of that file is loaded; the files before it are);
 3 DynamoDB could not be reached or refused a request (the file may be partly loaded: run it again).
+With --via-s3: 2 also when a load FAILED (its reason is printed), 4 when it was still loading at the end of
+--wait (it goes on; GET /v1/admin/loads/<load id> follows it).
 
 It uses the same AWS settings as the app: the usual AWS_* variables and the table name variables of the
 deployed stage (INSURANCE_RECORDS_TABLE), or, against `make run`'s moto server:
@@ -42,21 +50,28 @@ _PLURALS = {"offices": "office", "facilities": "facility", "employers": "employe
             "collection_points": "collection_point"}
 SHOWN_REJECTIONS = 20
 SUFFIXES = (".csv", ".jsonl", ".json")
+FEED_SUFFIXES = (".csv", ".jsonl", ".csv.gz", ".jsonl.gz")
 
 
-def _plan(files: list[str], kind: str | None) -> list[tuple[Path, str]] | str:
+def _plan(files: list[str], kind: str | None, via_s3: bool = False) -> list[tuple[Path, str]] | str:
     """Each file with its kind, or the usage problem found before anything is loaded."""
     plan = []
     for name in files:
         path = Path(name)
-        if path.suffix.lower() not in SUFFIXES:
+        lowered = path.name.lower()
+        if via_s3 and not lowered.endswith(FEED_SUFFIXES):
+            return f"{name}: the feed takes .csv or .jsonl files, optionally .gz"
+        if not via_s3 and path.suffix.lower() not in SUFFIXES:
             return f"{name}: expected a .csv, .jsonl or .json (an array of objects) file"
         if not path.is_file():
             return f"{name}: no such file"
-        stem = _PLURALS.get(path.stem, path.stem)
+        bare = lowered.removesuffix(".gz").rsplit(".", 1)[0] if via_s3 else path.stem
+        stem = _PLURALS.get(bare, bare)
         file_kind = kind or (stem if stem in KINDS else None)
         if file_kind is None:
             return f"{name}: give --kind, or name the file after its kind ({', '.join(KINDS)})"
+        if via_s3 and file_kind in DIRECTORY_KINDS:
+            return f"{name}: the feed loads the records ({', '.join(RECORD_KINDS)}), not the directory"
         plan.append((path, file_kind))
     return plan
 
@@ -77,15 +92,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cli.load_records", description=__doc__.split("\n\n")[0])
     parser.add_argument("--kind", choices=KINDS, help="the record kind of every file (else from each file name)")
     parser.add_argument("--json", action="store_true", help="print the reports as JSON")
+    parser.add_argument("--via-s3", action="store_true",
+                        help="put the files in the feed bucket and follow their loads (docs/FEED.md)")
+    parser.add_argument("--as-of", help="with --via-s3: the extract's date or date-time (default: now)")
+    parser.add_argument("--wait", type=float, default=3600.0, help="with --via-s3: seconds to follow a load")
     parser.add_argument("files", nargs="+", metavar="FILE", help=".csv or .jsonl files")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage
         return exc.code if isinstance(exc.code, int) else 2
-    plan = _plan(args.files, args.kind)
+    plan = _plan(args.files, args.kind, args.via_s3)
     if isinstance(plan, str):
         print(plan, file=sys.stderr)
         return 2
+    if args.via_s3:
+        from chalicelib.domain.feed_files import normalise_version
+        from cli.feed_upload import via_s3
+
+        if args.as_of and normalise_version(args.as_of) is None:
+            print("--as-of must be an ISO date or date-time", file=sys.stderr)
+            return 2
+        return via_s3(plan, args.as_of, args.wait)
 
     from botocore.exceptions import BotoCoreError
     from pynamodb.exceptions import PynamoDBException

@@ -1,6 +1,10 @@
 """Create a staff account (tài khoản cán bộ) and show the authenticator-app enrolment.
 
     python -m cli.staff create --username nguyen.van.a --office HN-HK --name "Nguyễn Văn A"
+    python -m cli.staff create --username van.hanh --office VSS --name "Trần Thị B" --role operations
+
+--role office (the default) works an office's counter; --role operations follows the data feed's loads
+(GET /v1/admin/loads) and is refused on the counter's routes.
 
 The password is asked for (never on the command line, where shell history keeps it) unless
 --password-stdin is given. It follows the citizens' password policy (chalicelib/domain/password_policy.py:
@@ -49,7 +53,7 @@ def create(args: argparse.Namespace) -> int:
     from pynamodb.exceptions import PutError
 
     try:
-        create_staff(args.username, args.name, args.office, password, secret)
+        create_staff(args.username, args.name, args.office, password, secret, role=args.role)
     except PutError:
         print(f"Staff account {args.username} already exists.", file=sys.stderr)
         return 1
@@ -68,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     make.add_argument("--username", required=True)
     make.add_argument("--office", required=True, help="office code, e.g. HN-HK")
     make.add_argument("--name", required=True, help="full name")
+    make.add_argument("--role", choices=("office", "operations"), default="office",
+                      help="office staff (the default) or operations staff (data feed loads)")
     make.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     make.add_argument("--no-qr", action="store_true", help="print only the otpauth:// URI")
     args = parser.parse_args(argv)

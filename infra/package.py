@@ -32,9 +32,12 @@ FUNCTIONS = {
     "RecordWorkflowToken": "TokenConsumerRole",
     "CitizenToken": "CitizenTokenAuthorizerRole",
     "SendOutboxSms": "SmsOutboxRole",
+    "SplitFeedFile": "FeedSplitterRole",
+    "LoadFeedChunk": "FeedWorkerRole",
 }
 # The SQS-triggered functions subscribe by queue name, which Chalice reads from the app at package time.
-QUEUE_ENV = {"REGISTRATION_TOKEN_QUEUE_NAME": "RegistrationTokenQueue", "SMS_OUTBOX_QUEUE_NAME": "SmsOutboxQueue"}
+QUEUE_ENV = {"REGISTRATION_TOKEN_QUEUE_NAME": "RegistrationTokenQueue", "SMS_OUTBOX_QUEUE_NAME": "SmsOutboxQueue",
+             "FEED_FILES_QUEUE_NAME": "FeedFilesQueue", "FEED_CHUNKS_QUEUE_NAME": "FeedChunksQueue"}
 
 
 def token_queue_name(stage: str) -> str:
@@ -42,9 +45,11 @@ def token_queue_name(stage: str) -> str:
 
 
 def queue_names(stage: str) -> dict[str, str]:
-    """Queue-name environment variable → the stage's queue name (token queue, SMS outbox)."""
+    """Queue-name environment variable → the stage's queue name (token queue, SMS outbox, feed files and chunks)."""
     return {"REGISTRATION_TOKEN_QUEUE_NAME": token_queue_name(stage),
-            "SMS_OUTBOX_QUEUE_NAME": f"vssid-{stage}-sms-outbox"}
+            "SMS_OUTBOX_QUEUE_NAME": f"vssid-{stage}-sms-outbox",
+            "FEED_FILES_QUEUE_NAME": f"vssid-{stage}-feed-files",
+            "FEED_CHUNKS_QUEUE_NAME": f"vssid-{stage}-feed-chunks"}
 
 
 def chalice_environment(stage: str, environ: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -91,6 +91,24 @@ def _lifecycle(config: dict[str, Any]) -> dict[str, Any]:
     return {"Rules": rules}
 
 
+def _notifications(resources: dict[str, Any], names: dict[str, str], physical: dict[str, str]) -> None:
+    """Bucket notifications to queues (the feed bucket's new files), once every queue exists."""
+    for lid, res in resources.items():
+        config = res.get("Properties", {}).get("NotificationConfiguration")
+        if res["Type"] != "AWS::S3::Bucket" or not config or lid not in names:
+            continue
+        queues = []
+        for entry in config.get("QueueConfigurations", []):
+            rules = entry.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+            queue_arn = physical[entry["Queue"]["Fn::GetAtt"][0] + ".Arn"]
+            api: dict[str, Any] = {"QueueArn": queue_arn, "Events": [entry["Event"]]}
+            if rules:
+                api["Filter"] = {"Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}}
+            queues.append(api)
+        get_client("s3").put_bucket_notification_configuration(
+            Bucket=names[lid], NotificationConfiguration={"QueueConfigurations": queues})
+
+
 def create_all(region: str) -> dict[str, str]:
     """Create everything; returns the environment variables (name → value) the code reads."""
     template = load_template()
@@ -157,6 +175,7 @@ def create_all(region: str) -> dict[str, str]:
         else:
             raise ValueError(f"bootstrap does not know how to create {kind} ({lid})")
         env[res["Metadata"]["vssid:env"]] = physical[lid]
+    _notifications(resources, names, physical)
     for secret in template.get("Metadata", {}).get("vssid:secrets", []):
         # CloudFormation cannot create SecureStrings, so deployers create them (docs/DEPLOY.md); locally we do.
         name = parameters[secret["parameter"]]

@@ -121,6 +121,15 @@ def main() -> int:
                      daemon=True).start()
     threading.Thread(target=_consume, args=("SMS_OUTBOX_QUEUE_URL", deliver, "sms outbox", stop),
                      daemon=True).start()
+    # The data feed (docs/FEED.md): files put under feeds/<kind>/ in the feed bucket load as on AWS.
+    from chalicelib.services.feed_splitter import handle_notification
+    from chalicelib.services.feed_worker import load_chunk
+
+    threading.Thread(target=_consume, args=("FEED_FILES_QUEUE_URL", handle_notification, "feed splitter", stop),
+                     daemon=True).start()
+    for worker in range(2):
+        threading.Thread(target=_consume, args=("FEED_CHUNKS_QUEUE_URL", load_chunk, f"feed worker {worker + 1}",
+                                                stop), daemon=True).start()
     threading.Thread(target=outbox.watch, args=(os.environ["AWS_DEFAULT_REGION"], _print_message, stop),
                      daemon=True).start()
 
@@ -137,6 +146,7 @@ def main() -> int:
         print(f"demo citizen   {citizen['username']} / {citizen['password']}")
     deadline = os.environ.get("VSSID_DEADLINE_SECONDS")
     print(f"deadline       {deadline + ' seconds (VSSID_DEADLINE_SECONDS)' if deadline else '10 days'}")
+    print(f"data feed      s3://{os.environ['FEED_BUCKET']}/feeds/<kind>/…  (python -m cli.load_records --via-s3 FILE)")
     print(f"counter console http://{API_HOST}:{api_port}/console   (sign in as a demo staff member above)")
     print(f"API            http://{API_HOST}:{api_port}   messages: GET /_local/messages?to=<phone>   Ctrl-C stops\n",
           flush=True)

@@ -383,3 +383,34 @@ def validate_row(kind: str, row: dict[str, Any]) -> ValidRow:
     record_key, fields = _VALIDATORS[kind](r, sin)
     return ValidRow(username=sin, record_key=record_key, record_kind=RECORD_KINDS[kind],  # type: ignore[arg-type]
                     fields=fields, source_hash=source_hash(sin, record_key, fields))  # type: ignore[arg-type]
+
+
+def _key_fields(kind: str, r: _Row) -> str:
+    """The record key from only the fields that make it (what a delete row must carry)."""
+    if kind == "participant":
+        return "PERSON"
+    if kind == "health_card":
+        return "CARD"
+    record_id = r.record_id()
+    if kind == "contribution":
+        scheme = r.choice("scheme", SCHEMES)
+        from_month = r.month("from_month")
+        return f"CONTRIBUTION#{scheme}#{from_month}#{record_id}"
+    if kind == "benefit":
+        return f"BENEFIT#{r.iso_date('paid_on')}#{record_id}"
+    return f"VISIT#{r.iso_date('date')}#{record_id}"
+
+
+def validate_key(kind: str, row: dict[str, Any]) -> tuple[str, str]:
+    """(social-insurance number, record key) of a row that deletes a record: only the key's fields are
+    read (contribution: scheme, from_month, record_id; benefit: paid_on, record_id; medical visit: date,
+    record_id; card and person: the number alone). `RowInvalid` if one of them is bad."""
+    if kind not in _VALIDATORS:
+        raise ValueError(f"unknown record kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if not isinstance(row, dict) or row.get(MALFORMED):
+        raise RowInvalid({"_line": "is not a JSON object"}, {"_line": "không phải là đối tượng JSON"})
+    r = _Row(row)
+    sin = r.social_insurance_number()
+    record_key = _key_fields(kind, r)
+    r.done()
+    return sin, record_key  # type: ignore[return-value]

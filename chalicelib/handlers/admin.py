@@ -18,7 +18,7 @@ JSON = ["application/json"]
 
 
 def _staff() -> staff_auth.StaffIdentity:
-    return staff_auth.from_request(bp.current_request)
+    return staff_auth.office_from_request(bp.current_request)
 
 
 def _query(name: str) -> str | None:

@@ -16,6 +16,9 @@ class StaffMember(Model):
     username = UnicodeAttribute(hash_key=True)
     full_name = UnicodeAttribute()
     office_code = UnicodeAttribute()
+    # office: works an office's counter (queue, decisions, help desk); operations: runs the data feeds
+    # (GET /v1/admin/loads). An item without it is office staff.
+    role = UnicodeAttribute(null=True)
     password_hash = UnicodeAttribute()
     totp_secret = UnicodeAttribute()
     last_totp_step = NumberAttribute(default=0)  # a code is accepted once: replay is refused
@@ -33,5 +36,6 @@ class StaffSession(Model):
     token_digest = UnicodeAttribute(hash_key=True)
     username = UnicodeAttribute()
     office_code = UnicodeAttribute()
+    role = UnicodeAttribute(null=True)  # the member's role when they signed in (absent: office)
     expires_at = UnicodeAttribute()
     expires_at_epoch = NumberAttribute()  # DynamoDB TTL removes it; reads check it too (TTL lags)

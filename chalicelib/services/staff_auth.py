@@ -31,6 +31,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain.credentials import hash_password, new_token, token_digest, verify_password
 from chalicelib.errors import (
     AccountLockedError,
+    ForbiddenError,
     InvalidCredentialsError,
     StaffLoginLimitError,
     UnauthorizedError,
@@ -56,6 +57,18 @@ _DUMMY_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # checked for unknown u
 class StaffIdentity:
     username: str
     office_code: str
+    role: str = "office"
+
+
+ROLES = ("office", "operations")  # office staff (cán bộ một cửa) · operations (vận hành dữ liệu)
+
+
+def require_operations(staff: StaffIdentity) -> StaffIdentity:
+    """The data-feed routes are for the operations role only; office staff get 403."""
+    if staff.role != "operations":
+        raise ForbiddenError("Only operations staff may see data loads.",
+                             "Chỉ cán bộ vận hành mới được xem các lượt nạp dữ liệu.")
+    return staff
 
 
 def _dummy_hash() -> str:
@@ -135,6 +148,7 @@ def login(body: dict[str, Any], client_address: str = "unknown") -> dict[str, An
         token_digest(token),
         username=staff.username,
         office_code=staff.office_code,
+        role=staff.role or "office",
         expires_at=stored(expires),
         expires_at_epoch=int(expires.timestamp()),
     )
@@ -175,6 +189,20 @@ def from_request(request: Any) -> StaffIdentity:
     return authenticate(request.headers.get("authorization"))
 
 
+def office_from_request(request: Any) -> StaffIdentity:
+    """The signed-in office staff member: the counter's routes (queue, decisions, help desk, feedback) refuse
+    the operations role, which sees load counts and never a citizen's data."""
+    staff = from_request(request)
+    if staff.role != "office":
+        raise ForbiddenError("Only office staff may do this.", "Chỉ cán bộ tại cơ quan BHXH mới được thực hiện.")
+    return staff
+
+
+def operations_from_request(request: Any) -> StaffIdentity:
+    """The signed-in operations staff member (GET /v1/admin/loads…)."""
+    return require_operations(from_request(request))
+
+
 def authenticate(authorization: str | None) -> StaffIdentity:
     """The staff member behind `Authorization: Bearer <staff_token>`."""
     return _session_of(authorization)[0]
@@ -191,14 +219,19 @@ def _session_of(authorization: str | None) -> tuple[StaffIdentity, str]:
         raise UnauthorizedError("Staff sign-in required.", "Cần đăng nhập tài khoản cán bộ.") from None
     if session.expires_at_epoch <= clock.now().timestamp():
         raise UnauthorizedError("The staff session has ended.", "Phiên đăng nhập của cán bộ đã hết hạn.")
-    return StaffIdentity(username=session.username, office_code=session.office_code), digest
+    return StaffIdentity(username=session.username, office_code=session.office_code,
+                         role=session.role or "office"), digest
 
 
-def create_staff(username: str, full_name: str, office_code: str, password: str, totp_secret: str) -> StaffMember:
+def create_staff(username: str, full_name: str, office_code: str, password: str, totp_secret: str,
+                 role: str = "office") -> StaffMember:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
     staff = StaffMember(
         username,
         full_name=full_name,
         office_code=office_code,
+        role=role,
         password_hash=hash_password(password),
         totp_secret=totp_secret,
         created_at=stored(clock.now()),

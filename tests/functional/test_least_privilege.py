@@ -393,6 +393,7 @@ def test_calls_become_the_iam_requests_they_need():
 
 CAPTCHA = "TESTCAPTCHA"
 TOKEN_CONSUMER, SMS_OUTBOX_CONSUMER = "RecordWorkflowToken", "SendOutboxSms"  # app.py's SQS handlers
+FEED_SPLITTER, FEED_WORKER = "SplitFeedFile", "LoadFeedChunk"
 SIN = "0101234567"  # the demo participant Nguyễn Văn An of data/demo/records, so /v1/me/* has records
 PHONE, NEW_PHONE = "+84901234567", "+84912222333"
 REGISTER_PHONE = "+84912000001"  # the register's phone for SIN (data/demo/records/participant.jsonl)
@@ -591,6 +592,34 @@ def _walk_counter_console(client: Any, staff: Any) -> None:
         "help desk contributions")
 
 
+def _walk_feed(client: Any, recorder: Recorder) -> None:
+    """The agency drops two files (not a Lambda: not recorded); the splitter and the workers load them (a new
+    row, a correction, a delete, a bad row, a gzip file cut into chunk objects, contribution totals); operations
+    staff follow the loads."""
+    import gzip
+
+    from tests.support.api import call
+    from tests.support.feed import upload
+    from tests.support.people import Staff
+
+    benefit = json.loads((ROOT / "data" / "demo" / "records" / "benefit.jsonl").read_text("utf-8").splitlines()[0])
+    rows = [{**benefit, "record_id": "WALK-1"}, {**benefit, "amount": benefit["amount"] + 1},
+            {"op": "D", **{k: benefit[k] for k in ("social_insurance_number", "paid_on")}, "record_id": "WALK-0"},
+            {"record_id": "bad"}]
+    upload("feeds/benefit/walk.jsonl", "".join(json.dumps(r) + "\n" for r in rows).encode(), as_of="2030-01-01")
+    period = {"record_id": "WALK-C", "social_insurance_number": SIN, "scheme": "BHXH", "from_month": "2030-01",
+              "to_month": "2030-02", "employer": "Công ty TNHH Kiểm thử", "contribution_base": "9000000"}
+    csv_text = ",".join(period) + "\n" + ",".join(period.values()) + "\n"
+    upload("feeds/contribution/walk.csv.gz", gzip.compress(csv_text.encode()), as_of="2030-01-01")
+    for function in (FEED_SPLITTER, FEED_WORKER):  # each queue until it is empty (S3 also sends a test event)
+        while recorder.deliver_queue_messages(expect=1, function=function, wait_seconds=0):
+            pass
+    operations = Staff.signed_in(client, username="van.hanh", role="operations")
+    loads = _ok(call(client, "GET", "/v1/admin/loads", headers=operations.auth), "loads").body["items"]
+    assert [item["status"] for item in loads] == ["FINISHED", "FINISHED"], loads
+    _ok(call(client, "GET", f"/v1/admin/loads/{loads[0]['load_id']}", headers=operations.auth), "one load")
+
+
 @pytest.fixture(scope="module")
 def walk():
     """The `aws` and `client` fixtures of tests/conftest.py for the whole module (they are per test there),
@@ -604,6 +633,7 @@ def walk():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("VSSID_LOCAL_CAPTCHA_ANSWER", CAPTCHA)
+        patch.setenv("FEED_WRITE_THREADS", "1")  # the recorder follows the function's own thread
         faq_chat.reset_cache()
         try:
             with fresh_backend() as env:
@@ -617,6 +647,7 @@ def walk():
                     _walk_citizen(client, recorder, initial_password)
                     _walk_counter_console(client, staff)
                     _walk_feedback(client, staff)
+                    _walk_feed(client, recorder)
                 yield Walk(recorder, env, app)
         finally:
             faq_chat.reset_cache()

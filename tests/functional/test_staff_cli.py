@@ -34,3 +34,15 @@ def test_unknown_office_and_duplicate_username_are_refused(client, capsys, monke
                                "--password-stdin", "--no-qr"]) == expected
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert staff_cli.main(["create", "--username", "y", "--office", "HN-HK", "--name", "Y", "--password-stdin"]) == 2
+
+
+def test_an_operations_member_sees_the_loads_and_not_the_counter(client, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("Một mật khẩu dài đủ 2026\n"))
+    assert staff_cli.main(["create", "--username", "van.hanh", "--office", "HN-HK", "--name", "Trần Thị B",
+                           "--role", "operations", "--password-stdin"]) == 0
+    totp = pyotp.parse_uri(re.search(r"otpauth://\S+", capsys.readouterr().out).group(0))
+    login = {"username": "van.hanh", "password": "Một mật khẩu dài đủ 2026", "totp": totp.now()}
+    token = call(client, "POST", "/v1/admin/auth/login", login).body["staff_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    assert call(client, "GET", "/v1/admin/loads", headers=auth).status == 200
+    assert call(client, "GET", "/v1/admin/registrations", headers=auth).status == 403

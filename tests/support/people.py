@@ -94,18 +94,20 @@ class Staff:
     token: str = ""
 
     @classmethod
-    def create(cls, client: Any, office_code: str = "HN-HK", username: str | None = None) -> Staff:
+    def create(cls, client: Any, office_code: str = "HN-HK", username: str | None = None,
+               role: str = "office") -> Staff:
         from chalicelib.services.staff_auth import create_staff
 
         secret = pyotp.random_base32()
         username = username or f"canbo.{office_code.lower()}"
-        create_staff(username, "Cán bộ kiểm thử", office_code, STAFF_PASSWORD, secret)
+        create_staff(username, "Cán bộ kiểm thử", office_code, STAFF_PASSWORD, secret, role=role)
         remember(STAFF_PASSWORD, secret)
         return cls(client, username, office_code, secret)
 
     @classmethod
-    def signed_in(cls, client: Any, office_code: str = "HN-HK", username: str | None = None) -> Staff:
-        staff = cls.create(client, office_code, username)
+    def signed_in(cls, client: Any, office_code: str = "HN-HK", username: str | None = None,
+                  role: str = "office") -> Staff:
+        staff = cls.create(client, office_code, username, role)
         assert staff.login().status == 200
         return staff
 
