@@ -39,6 +39,7 @@ from chalicelib.domain.feed_files import OP_DELETE, OP_UPSERT, Precedence, delet
 from chalicelib.domain.record_rows import RowInvalid, ValidRow, validate_key, validate_row
 from chalicelib.models.records import InsuranceRecord
 from chalicelib.services.feed_loads import ChunkCounts
+from chalicelib.services.record_loader import lookup_keys
 
 TOMBSTONE = "DELETED#"
 READ_BATCH = 50  # rows per BatchGetItem: each row reads its record and its tombstone (100 keys, the limit)
@@ -206,8 +207,7 @@ def _put(load_id: str, c: Candidate) -> bool:
     assert c.row is not None
     item = {"username": c.username, "record_key": c.record_key, "kind": c.row.record_kind, "fields": c.row.fields,
             "source_hash": c.content_hash, "source_version": c.version, "loaded_by": load_id}
-    if c.row.record_kind == "PERSON":
-        item["lookup_key"] = c.row.fields["id_number"]
+    item.update(lookup_keys(c.row))  # the same look-up keys the direct loader stores
     try:
         with_retries(
             get_client("dynamodb").put_item, TableName=_table(),

@@ -199,16 +199,21 @@ def _stored_hashes(keys: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     return {(item.username, item.record_key): item.source_hash for item in found}
 
 
-def record_item(row: ValidRow) -> InsuranceRecord:
-    """The item a validated row is stored as; a person also gets the keys of the number look-up's indexes:
-    the ID number, and name + birth date when the register can find them without one."""
-    lookup = person = None
+def lookup_keys(row: ValidRow) -> dict[str, str]:
+    """The keys of the number look-up's indexes a row is stored with (the direct loader and the feed both):
+    a person's ID number, and name + birth date when the register can find them without one."""
+    keys: dict[str, str] = {}
     if row.record_kind == "PERSON":
-        lookup = row.fields["id_number"]
+        keys["lookup_key"] = row.fields["id_number"]
         if findable_without_id(row.fields):
-            person = person_key(row.fields["full_name"], row.fields["date_of_birth"])
+            keys["person_key"] = person_key(row.fields["full_name"], row.fields["date_of_birth"])
+    return keys
+
+
+def record_item(row: ValidRow) -> InsuranceRecord:
+    """The item a validated row is stored as."""
     return InsuranceRecord(row.username, row.record_key, kind=row.record_kind, fields=row.fields,
-                           source_hash=row.source_hash, lookup_key=lookup, person_key=person)
+                           source_hash=row.source_hash, **lookup_keys(row))
 
 
 def _write(rows: list[ValidRow], batch_size: int) -> None:

@@ -184,6 +184,15 @@ def test_several_files_of_several_kinds_load_side_by_side(feed):
         len(demo(k)) for k in ("participant", "benefit", "health_card"))
     for kind in ("participant", "benefit", "health_card"):
         assert stored(kind, demo(kind)) == expected(kind, demo(kind))
+    # people loaded by the feed are found by the number look-up's indexes as after a direct load
+    from chalicelib.services.record_loader import lookup_keys
+
+    for row in demo("participant"):
+        valid = validate_row("participant", row)
+        item = InsuranceRecord.get(valid.username, valid.record_key, consistent_read=True)
+        assert {"lookup_key": item.lookup_key, "person_key": item.person_key} == {
+            "lookup_key": None, "person_key": None, **lookup_keys(valid)}
+        assert item.person_key  # every demo person has a commune and a parent
 
 
 def test_a_file_in_the_wrong_place_or_format_fails_its_load_with_a_reason(feed):
