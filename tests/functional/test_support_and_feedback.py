@@ -160,7 +160,9 @@ def test_faq_without_q_lists_every_entry_by_id_page_by_page(api):
             break
     assert seen == [row["faq_id"] for row in rows("faq.jsonl")]
     first = get(api, "/v1/faq?limit=2").body["items"][0]
-    assert set(first) == {"faq_id", "question", "answer", "tags"} and first["tags"] == ["VssID", "giới thiệu"]
+    # the phrasings (matching material, misspelt on purpose) are not shown; provenance and category are
+    assert set(first) == {"faq_id", "category", "category_name", "question", "answer", "tags", "source", "demo"}
+    assert first["tags"] == ["VssID", "giới thiệu"] and first["demo"] is True and first["source"] is None
 
 
 def test_a_page_token_only_works_for_the_list_it_came_from(api):
