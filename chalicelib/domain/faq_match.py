@@ -29,8 +29,10 @@ failed, in this order:
   two of its phrases and words weighing `MIN_EVIDENCE` in all;
 - `no_phrase`: when the message has two-syllable phrases, the entry has at least one of them (without
   diacritics single syllables collide: "tỷ giá" shares "ty" with "công ty" and "gia" with "tham gia");
-- `ambiguous`: the second entry scores at most `MAX_RUNNER_UP` of the best. Two entries that fit about
-  equally well make a guess, and a guess gets the hotline.
+- `ambiguous`: the second entry scores at most `MAX_RUNNER_UP` of the best — two entries that fit about
+  equally well make a guess, and a guess gets the hotline — unless the message is nearly word for word
+  one of the best entry's ways of asking (`CLOSE_MATCH`) and clearly closer to it than to any other
+  entry's (`CLOSE_MATCH_LEAD`).
 
 The weights and thresholds were chosen on the tuning part of data/eval/chat_eval.jsonl; the held-out
 part measures how that generalises (docs/CHAT.md, bench/chat_accuracy.py).

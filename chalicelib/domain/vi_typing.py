@@ -64,7 +64,9 @@ WORDS: dict[str, tuple[str, ...]] = {
 PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("bao", "hiem", "xa", "hoi"): ("bhxh",), ("bao", "hiem", "y", "te"): ("bhyt",),
     ("bao", "hiem", "that", "nghiep"): ("that", "nghiep"), ("bhxh", "viet", "nam"): ("bhxh",),
-    ("bhxh", "so"): ("vssid",), ("vss", "id"): ("vssid",),
+    # "Bảo hiểm xã hội số" is VssID's name, but "BHXH số mấy" asks for a number: only after app or VssID
+    ("ung", "dung", "bhxh", "so"): ("ung", "dung", "vssid"), ("vssid", "bhxh", "so"): ("vssid",),
+    ("vss", "id"): ("vssid",),
     ("can", "cuoc", "cong", "dan"): ("cccd",), ("the", "can", "cuoc"): ("cccd",), ("can", "cuoc"): ("cccd",),
     ("chung", "minh", "nhan", "dan"): ("cccd",), ("chung", "minh", "thu"): ("cccd",),
     ("ma", "xac", "thuc"): ("otp",), ("ma", "xac", "nhan"): ("otp",), ("tin", "nhan"): ("sms",),

@@ -45,9 +45,16 @@ def test_function_words_and_filler_are_dropped_and_phrases_only_join_neighbours(
     ("ko nhận dc otp j hết", "không nhận được mã xác thực gì hết"),
     ("nơi kcb ban đầu", "nơi khám chữa bệnh ban đầu"),
     ("lãnh bhxh 1 lần", "nhận BHXH một lần"),
+    ("app bảo hiểm xã hội số", "ứng dụng VssID"),
 ])
 def test_abbreviations_teen_spelling_and_synonyms_read_as_the_written_form(typed: str, written: str):
     assert tokens(typed) == tokens(written)
+
+
+def test_bhxh_so_is_the_app_only_after_app_or_vssid():
+    # "Bảo hiểm xã hội số" names VssID; "tổng đài BHXH số mấy" asks for a number
+    assert "vssid" not in tokens("tổng đài bhxh số mấy")
+    assert tokens("VssID - Bảo hiểm xã hội số") == ["vssid"]
 
 
 def test_spelled_out_and_abbreviated_insurance_names_are_the_same_word():
