@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib.domain import faq_entries
 from chalicelib.domain.form01 import clean_text
 from chalicelib.domain.geo import cell
 from chalicelib.domain.record_rows import MALFORMED, RowInvalid
@@ -333,10 +334,12 @@ def _news(r: _Row) -> tuple[dict[str, Any], str | None]:
 
 
 def _faq(r: _Row) -> dict[str, Any]:
+    """An FAQ entry; its category, phrasings and provenance are checked in `faq_entries`."""
     faq_id = r.code("faq_id", _TEXT_ID, "must be 1 to 64 letters, digits, '-' or '_'",
                     "phải gồm 1 đến 64 chữ cái, chữ số, '-' hoặc '_'")
-    return {"faq_id": faq_id, "question": r.text("question", max_len=500),
-            "answer": r.long_text("answer", max_len=5000), "tags": r.tags()}
+    return {"faq_id": faq_id, "category": faq_entries.category(r), "question": r.text("question", max_len=500),
+            "answer": r.long_text("answer", max_len=5000), "tags": r.tags(), "phrasings": faq_entries.phrasings(r),
+            **faq_entries.provenance(r)}
 
 
 def validate_directory_row(collection: str, row: dict[str, Any], province_codes: Collection[str]) -> DirectoryRow:

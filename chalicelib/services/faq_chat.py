@@ -1,10 +1,10 @@
-"""FAQ search (GET /v1/faq) and the support chat (POST /v1/support/chat), both ranked with BM25.
+"""FAQ search (GET /v1/faq) and the support chat (POST /v1/support/chat), both ranked by `faq_match`.
 
 The index is built from a Query of the FAQ list (`list-index`, list_key "FAQ"; never a Scan) and kept in
 the Lambda's memory for `CACHE_SECONDS`, so a warm container answers from memory and an edited FAQ shows
-within five minutes. A document is the question (counted twice: it is what a person's message most
-resembles, and it lifts "Làm thế nào để đăng ký tài khoản VssID?" above entries that only mention
-"tài khoản"), the answer and the tags.
+within five minutes. How a message is read (diacritics, abbreviations, teen spelling) and when the best
+entry is a real answer rather than a guess: `domain.vi_typing` and `domain.faq_match`; how well it does
+on questions as people type them: docs/CHAT.md and bench/chat_accuracy.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain.bm25 import Bm25, tokens
+from chalicelib.domain.faq_entries import CATEGORIES
+from chalicelib.domain.faq_match import FaqIndex
 from chalicelib.domain.form01 import clean_text
 from chalicelib.errors import InvalidTokenError, ValidationFailedError
 from chalicelib.observability import logger
@@ -23,45 +24,20 @@ from chalicelib.services.support_info import support
 
 LIST_KEY = "FAQ"
 CACHE_SECONDS = 5 * 60
-QUESTION_WEIGHT = 2
 MAX_QUERY_LENGTH = 200
 MAX_MESSAGE_LENGTH = 500
 MAX_SOURCES = 3
-
-# When is the best entry a real answer? Three different failures, three conditions, all must hold:
-# - MIN_SCORE, an absolute floor. A message of one vague word ("bhxh", "không có gì" → "co") reaches a
-#   high share of its tiny maximum while telling us nothing. 3.0 is about one fairly distinctive syllable
-#   (found in one entry in eight: idf ≈ 2.0) matched a couple of times.
-# - MIN_SHARE of the query's maximum possible score (`Bm25.max_score`: every query token saturated). An
-#   off-topic question ("giá vàng hôm nay bao nhiêu") still shares incidental syllables with the FAQ (giá
-#   in "tham gia", bao_nhieu in "gồm bao nhiêu ký tự") and can score 8–12, but its own distinctive words
-#   and phrases (vang, hom_nay, gia_vang) are in no entry, so their high idf stays in the maximum: on
-#   the sample FAQ, off-topic questions above the floor reach 0.03–0.21 of it (one more, at 0.33, is
-#   caught by the phrase rule below), while the real questions it answers, worded freely and with or
-#   without diacritics, reach 0.28–0.79.
-# - A phrase in common. Vietnamese meaning lives in two-syllable words, and without diacritics single
-#   syllables collide ("tỷ giá đô la" shares "ty" with "công ty" and "gia" with "tham gia": 0.33). So
-#   when the message has phrases (bigrams) and the best entry contains none of them, the match must be
-#   clearly stronger: PHRASELESS_SHARE.
-# Measured on the 40 sample entries with 30 real and 17 off-topic questions: no off-topic question
-# passes; three real ones get the hotline instead ("otp sms", "chụp ảnh cccd", "công ty tôi nợ đóng
-# bảo hiểm") — an honest "ask the hotline" costs less than a confident wrong answer.
-MIN_SCORE = 3.0
-MIN_SHARE = 0.25
-PHRASELESS_SHARE = 0.4
 # Other entries are offered as sources only when they score at least half as well as the best one.
 RELATED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
-class _Index:
+class _Cached:
     built_at: float
-    entries: list[dict[str, Any]]
-    documents: list[list[str]]
-    ranker: Bm25
+    index: FaqIndex
 
 
-_cache: list[_Index] = []
+_cache: list[_Cached] = []
 
 
 def reset_cache() -> None:
@@ -69,26 +45,23 @@ def reset_cache() -> None:
     _cache.clear()
 
 
-def _document(entry: dict[str, Any]) -> list[str]:
-    tags = " . ".join(str(tag) for tag in entry.get("tags") or [])  # no bigram across two tags
-    return tokens(entry.get("question", "")) * QUESTION_WEIGHT + tokens(entry.get("answer", "")) + tokens(tags)
-
-
-def _index() -> _Index:
+def _index() -> FaqIndex:
     now = clock.now().timestamp()
     cached = _cache[0] if _cache else None
     if cached is None or not 0 <= now - cached.built_at < CACHE_SECONDS:
         entries = all_items(LIST_KEY)
-        documents = [_document(entry) for entry in entries]
-        cached = _Index(built_at=now, entries=entries, documents=documents, ranker=Bm25(documents))
+        cached = _Cached(built_at=now, index=FaqIndex(entries))
         _cache[:] = [cached]
         logger.info("faq index built", extra={"entries": len(entries)})
-    return cached
+    return cached.index
 
 
 def _public(entry: dict[str, Any]) -> dict[str, Any]:
-    return {"faq_id": entry.get("faq_id"), "question": entry.get("question"), "answer": entry.get("answer"),
-            "tags": list(entry.get("tags") or [])}
+    """What the API shows of an entry: not its phrasings (matching material, often misspelt on purpose)."""
+    category = entry.get("category")
+    return {"faq_id": entry.get("faq_id"), "category": category, "category_name": CATEGORIES.get(str(category)),
+            "question": entry.get("question"), "answer": entry.get("answer"), "tags": list(entry.get("tags") or []),
+            "source": entry.get("source"), "demo": bool(entry.get("demo"))}
 
 
 def _offset(next_token: str | None, scope: str) -> int:
@@ -116,7 +89,7 @@ def search_faq(q: str | None, limit: int, next_token: str | None) -> Page:
     scope = scope_of("faq-search", query)
     offset = _offset(next_token, scope)
     index = _index()
-    ranked = index.ranker.top(tokens(query), len(index.entries))
+    ranked = index.rank(index.message_tokens(query), len(index.entries))
     page = ranked[offset:offset + limit]
     end = offset + limit
     return Page(
@@ -136,32 +109,25 @@ def _message(body: dict[str, Any]) -> str:
     return message
 
 
-def _shares_a_phrase(query: list[str], document: list[str]) -> bool:
-    phrases = {token for token in query if "_" in token}
-    return not phrases or not phrases.isdisjoint(document)
-
-
 def chat(body: dict[str, Any]) -> dict[str, Any]:
     """The best FAQ answer to `message` with its sources, or — when no entry answers it well — an honest
     "not found" with the hotline and e-mail, never a guess."""
-    query = tokens(_message(body))
+    message = _message(body)
     index = _index()
-    ranked = index.ranker.top(query, MAX_SOURCES)
-    best = ranked[0][1] if ranked else 0.0
-    ceiling = index.ranker.max_score(query)
-    matched = bool(ranked) and best >= MIN_SCORE and best >= MIN_SHARE * ceiling and (
-        best >= PHRASELESS_SHARE * ceiling or _shares_a_phrase(query, index.documents[ranked[0][0]])
-    )
+    match = index.match(message, MAX_SOURCES)
     # The message may hold personal details: log only how well it matched.
-    logger.info("support chat", extra={"matched": matched, "top_score": round(best, 3),
-                                       "share": round(best / ceiling, 3) if ceiling else 0.0})
-    if matched:
+    logger.info("support chat", extra={"matched": match.answered, "reason": match.reason,
+                                       "coverage": round(match.coverage, 3)})
+    if match.answered:
+        best = index.entries[match.ranked[0][0]]
+        top = match.ranked[0][1]
         sources = [
             {"faq_id": index.entries[i].get("faq_id"), "question": index.entries[i].get("question"),
              "score": round(score, 4)}
-            for i, score in ranked if score >= RELATED_SHARE * best
+            for i, score in match.ranked if score >= RELATED_SHARE * top
         ]
-        return {"answer": index.entries[ranked[0][0]].get("answer"), "sources": sources, "matched": True}
+        return {"answer": best.get("answer"), "sources": sources, "matched": True,
+                "category": best.get("category"), "demo": bool(best.get("demo"))}
     info = support()
     return {
         "answer": (

@@ -77,7 +77,8 @@ def test_stored_items_carry_their_keys_and_fields(aws):
     assert news.fields["published_at"] == "2025-01-15T09:00:00+07:00"
     faq = DirectoryItem.get("FAQ#faq-001")
     assert (faq.list_key, faq.sort_key, faq.collection) == ("FAQ", "faq-001", "FAQ")
-    assert set(faq.fields.as_dict()) == {"faq_id", "question", "answer", "tags"}
+    assert set(faq.fields.as_dict()) == {"faq_id", "category", "question", "answer", "tags", "phrasings", "source",
+                                         "demo"}
     term = SearchTerm.get("FACILITY#bach", "FACILITY#01-001")
     assert (term.name_norm, term.province_code) == ("benh vien bach mai", "01")
     assert SearchTerm.get("EMPLOYER#01244888", "EMPLOYER#0124488848").name_norm == "hop tac xa van tai trang an"

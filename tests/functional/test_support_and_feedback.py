@@ -160,7 +160,9 @@ def test_faq_without_q_lists_every_entry_by_id_page_by_page(api):
             break
     assert seen == [row["faq_id"] for row in rows("faq.jsonl")]
     first = get(api, "/v1/faq?limit=2").body["items"][0]
-    assert set(first) == {"faq_id", "question", "answer", "tags"} and first["tags"] == ["VssID", "giới thiệu"]
+    # the phrasings (matching material, misspelt on purpose) are not shown; provenance and category are
+    assert set(first) == {"faq_id", "category", "category_name", "question", "answer", "tags", "source", "demo"}
+    assert first["tags"] == ["VssID", "giới thiệu"] and first["demo"] is True and first["source"] is None
 
 
 def test_a_page_token_only_works_for_the_list_it_came_from(api):
@@ -220,12 +222,35 @@ def test_chat_finds_the_entry_however_it_is_asked(api, message, faq_id):
     assert reply.body["matched"] is True and reply.body["sources"][0]["faq_id"] == faq_id
 
 
+@pytest.mark.parametrize("message, faq_id", [
+    ("đăng ký giao dịch điện tử phải nộp tờ khai trong bao lâu", "faq-005"),
+    ("quên pass vssid phải làm sao", "faq-020"),
+    ("tổng đài bhxh số mấy", "faq-040"),
+    ("co nen rut bhxh 1 lan khong", "faq-034"),
+])
+def test_chat_answers_what_it_used_to_send_to_the_hotline(api, message, faq_id):
+    # the questions issue 12 quotes: the FAQ has the answer, the chat used to give the hotline
+    reply = post(api, "/v1/support/chat", {"message": message}).body
+    assert reply["matched"] is True and reply["sources"][0]["faq_id"] == faq_id
+    assert reply["demo"] is True and reply["category"] in {"REGISTRATION", "APP_HELP", "GENERAL", "BENEFITS"}
+
+
+def test_this_apps_own_rules_come_as_how_this_app_works(api):
+    reply = post(api, "/v1/support/chat", {"message": "nhap sai pass may lan thi bi khoa tk"}).body
+    assert reply["matched"] is True and reply["sources"][0]["faq_id"] == "faq-016"
+    assert reply["category"] == "APP_HELP"
+    entry = get(api, "/v1/faq?q=khóa tài khoản").body["items"][0]
+    assert (entry["faq_id"], entry["category"], entry["category_name"]) == (
+        "faq-016", "APP_HELP", "Hướng dẫn sử dụng ứng dụng này")
+
+
 @pytest.mark.parametrize("message", [
     "giá vàng hôm nay bao nhiêu",
     "tỷ giá đô la",
     "thời tiết Hà Nội ngày mai",
     "bhxh",
     "xin chào",
+    "quên mật khẩu Zalo",
 ])
 def test_chat_says_so_and_gives_the_hotline_when_nothing_matches_well(api, message):
     reply = post(api, "/v1/support/chat", {"message": message})

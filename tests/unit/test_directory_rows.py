@@ -73,5 +73,37 @@ def test_news_sort_by_the_utc_instant_and_faq_by_id():
         validate_directory_row("NEWS", {"news_id": "n-2", "title": "T", "summary": "S", "body": "B",
                                         "published_at": "2025-01-15 06:30"}, PROVINCES)
     assert set(caught.value.fields) == {"published_at"}
-    faq = validate_directory_row("FAQ", {"faq_id": "faq-009", "question": "Hỏi?", "answer": "Đáp."}, PROVINCES)
+    faq = validate_directory_row("FAQ", {"faq_id": "faq-009", "category": "APP_HELP", "question": "Hỏi?",
+                                         "answer": "Đáp.", "demo": True}, PROVINCES)
     assert (faq.item_key, faq.list_key, faq.sort_key, faq.fields["tags"]) == ("FAQ#faq-009", "FAQ", "faq-009", [])
+
+
+FAQ = {"faq_id": "faq-900", "category": "BENEFITS", "question": "Khi nào được hưởng lương hưu?",
+       "answer": "Khi đủ tuổi nghỉ hưu và đủ 15 năm đóng BHXH.", "tags": ["lương hưu"],
+       "phrasings": ["bao giờ được nhận lương hưu", "đóng mấy năm thì có lương hưu"]}
+
+
+def test_an_faq_row_cites_its_source_or_is_marked_demo_and_neither_is_refused():
+    cited = validate_directory_row("FAQ", {**FAQ, "source": "Luật Bảo hiểm xã hội số 41/2024/QH15"}, PROVINCES)
+    assert (cited.fields["source"], cited.fields["demo"]) == ("Luật Bảo hiểm xã hội số 41/2024/QH15", False)
+    demo = validate_directory_row("FAQ", {**FAQ, "demo": "true"}, PROVINCES)  # CSV text reads as JSON
+    assert (demo.fields["source"], demo.fields["demo"]) == (None, True)
+    with pytest.raises(RowInvalid) as caught:
+        validate_directory_row("FAQ", {**FAQ, "demo": False}, PROVINCES)
+    assert caught.value.fields == {"source": "a row must cite its source or be marked demo: true"}
+    assert "demo: true" in caught.value.fields_vi["source"]
+
+
+def test_an_faq_row_has_a_known_category_and_its_phrasings_are_kept_for_the_chat():
+    row = validate_directory_row("FAQ", {**FAQ, "demo": True, "category": "app_help"}, PROVINCES)
+    assert row.fields["category"] == "APP_HELP"
+    assert row.fields["phrasings"] == ["bao giờ được nhận lương hưu", "đóng mấy năm thì có lương hưu"]
+    as_csv = validate_directory_row("FAQ", {**FAQ, "demo": True, "phrasings": "một | hai"}, PROVINCES)
+    assert as_csv.fields["phrasings"] == ["một", "hai"]
+    with pytest.raises(RowInvalid) as caught:
+        validate_directory_row("FAQ", {**FAQ, "demo": "maybe", "category": "NEWS", "phrasings": [1]}, PROVINCES)
+    assert set(caught.value.fields) == {"demo", "category", "phrasings"}
+    with pytest.raises(RowInvalid) as caught:
+        validate_directory_row("FAQ", {key: value for key, value in FAQ.items() if key != "category"} | {"demo": True},
+                               PROVINCES)
+    assert caught.value.fields == {"category": "is required"}

@@ -1,0 +1,81 @@
+"""What an FAQ row (data/reference/faq.jsonl) holds beyond its question and answer, and the checks on it.
+
+- `category`: one of `CATEGORIES`. `APP_HELP` ("Hướng dẫn sử dụng ứng dụng này") holds the rules of this
+  application itself — the 7-day initial password, 5 wrong passwords → 15 minutes locked, photo sizes,
+  OTP limits, its screens — so they are never presented as the social-insurance agency's own rules; the
+  other categories are questions about BHXH and BHYT.
+- `phrasings`: other ways people ask the same question, as they type them ("quên pass vssid", "lấy lại
+  mật khẩu"); the support chat matches on them (`faq_match`), the API does not show them.
+- Provenance, as in every reference file: `source` (what the facts are taken from, as cited in
+  data/reference/SOURCES.md) or `demo: true` (sample text, to be labelled as such). A row with neither is
+  refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain.form01 import clean_text
+from chalicelib.domain.row_reader import RowReader
+
+CATEGORIES: dict[str, str] = {
+    "GENERAL": "Giới thiệu và liên hệ",
+    "REGISTRATION": "Đăng ký giao dịch điện tử",
+    "HEALTH_INSURANCE": "Thẻ BHYT và khám chữa bệnh BHYT",
+    "CONTRIBUTIONS": "Tham gia và đóng BHXH, BHYT",
+    "BENEFITS": "Chế độ BHXH và bảo hiểm thất nghiệp",
+    "APP_HELP": "Hướng dẫn sử dụng ứng dụng này",
+}
+MAX_PHRASINGS = 60
+MAX_PHRASING_LENGTH = 200
+MAX_SOURCE_LENGTH = 300
+_TRUE = ("true", "1", "yes")
+_FALSE = ("false", "0", "no", "")
+
+
+def category(r: RowReader) -> str | None:
+    value = r.text("category", max_len=40)
+    if value is not None and value.upper() not in CATEGORIES:
+        r.fail("category", f"must be one of {', '.join(CATEGORIES)}", f"phải là một trong {', '.join(CATEGORIES)}")
+        return None
+    return value.upper() if value is not None else None
+
+
+def phrasings(r: RowReader) -> list[str] | None:
+    """A list of text (JSON list, or "A|B" in CSV); empty when missing."""
+    raw = r.row.get("phrasings")
+    if raw is None or raw == "":
+        return []
+    items = raw.split("|") if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        r.fail("phrasings", "must be a list of text", "phải là danh sách chuỗi ký tự")
+        return None
+    values = [clean_text(i) for i in items if clean_text(i)]
+    if len(values) > MAX_PHRASINGS or any(len(v) > MAX_PHRASING_LENGTH for v in values):
+        r.fail("phrasings", f"must be at most {MAX_PHRASINGS} phrasings of at most {MAX_PHRASING_LENGTH} characters",
+               f"tối đa {MAX_PHRASINGS} cách hỏi, mỗi cách tối đa {MAX_PHRASING_LENGTH} ký tự")
+        return None
+    return values
+
+
+def _flag(r: RowReader, name: str) -> bool | None:
+    """true/false, 1/0, yes/no; missing or empty is false."""
+    raw = r.row.get(name)
+    if raw is None or isinstance(raw, bool):
+        return bool(raw)
+    if isinstance(raw, int) and raw in (0, 1):
+        return raw == 1
+    if isinstance(raw, str) and raw.strip().lower() in _TRUE + _FALSE:
+        return raw.strip().lower() in _TRUE
+    r.fail(name, "must be true or false", "phải là true hoặc false")
+    return None
+
+
+def provenance(r: RowReader) -> dict[str, Any]:
+    """`source` and `demo`; a row that cites no source and is not marked demo is refused."""
+    source = r.text("source", required=False, max_len=MAX_SOURCE_LENGTH)
+    demo = _flag(r, "demo")
+    if source is None and demo is False and "source" not in r.fields:
+        r.fail("source", "a row must cite its source or be marked demo: true",
+               "mỗi dòng phải ghi nguồn (source) hoặc được đánh dấu là dữ liệu mẫu (demo: true)")
+    return {"source": source, "demo": bool(demo)}

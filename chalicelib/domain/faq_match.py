@@ -1,0 +1,215 @@
+"""Which FAQ entry answers a chat message, and whether it answers it well enough to say so (no AWS).
+
+Both the FAQ and a message are read by `vi_typing.tokens`: without diacritics, abbreviations and teen
+spelling in one written form, function words dropped, each syllable plus each two-syllable phrase
+("mat_khau"). A message word the FAQ does not know is repaired when a repair is a known word
+(`vi_typing.correct`: "khua" → "khau", "huuu" → "huu").
+
+Ranking, per entry, the sum of:
+
+- *evidence*: BM25 (`bm25.Bm25`) of the entry's keys — its question (counted `QUESTION_WEIGHT` times),
+  its `phrasings` (other ways people ask it: "quên pass", "lấy lại mật khẩu") and its tags — plus
+  `ANSWER_WEIGHT` × BM25 of its answer (which holds the words of follow-up questions, "hết hạn",
+  "5 phút", but also many incidental ones, so it only tips a balance);
+- `CLOSEST_WEIGHT` × how close the closest single way of asking is to the message (an idf-weighted Dice
+  coefficient of the two token sets): a message worded like one phrasing goes to that phrasing's entry
+  even when a neighbour shares more common words ("xem tiền đã nhận" → where benefits are shown, not
+  the benefit itself).
+
+Answering: the best entry answers only when all of these hold; `Match.reason` names the first that
+failed, in this order:
+
+- `other_subject`: the message names no other app, company or subject that no entry mentions
+  (`vi_typing.OTHER_SUBJECTS`: "quên mật khẩu Zalo" is about Zalo, not VssID);
+- `weak`: its evidence reaches `MIN_SCORE`, about one distinctive word matched in the keys;
+- `uncovered`: it covers at least `MIN_COVERAGE` of the message's weight (each distinct word weighs its
+  idf; a word no entry has weighs as much as the rarest possible; covered = found in its keys or
+  answer). An off-topic message shares a syllable or two with the FAQ ("giá" in "tham gia", "bao
+  nhiêu"), rarely most of its weight. A long message that rambles is let through when the entry has
+  two of its phrases and words weighing `MIN_EVIDENCE` in all;
+- `no_phrase`: when the message has two-syllable phrases, the entry has at least one of them (without
+  diacritics single syllables collide: "tỷ giá" shares "ty" with "công ty" and "gia" with "tham gia");
+- `ambiguous`: the second entry scores at most `MAX_RUNNER_UP` of the best — two entries that fit about
+  equally well make a guess, and a guess gets the hotline — unless the message is nearly word for word
+  one of the best entry's ways of asking (`CLOSE_MATCH`) and clearly closer to it than to any other
+  entry's (`CLOSE_MATCH_LEAD`).
+
+The weights and thresholds were chosen on the tuning part of data/eval/chat_eval.jsonl; the held-out
+part measures how that generalises (docs/CHAT.md, bench/chat_accuracy.py).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.domain import vi_typing
+from chalicelib.domain.bm25 import Bm25
+
+QUESTION_WEIGHT = 2
+ANSWER_WEIGHT = 0.3
+CLOSEST_WEIGHT = 20.0
+MIN_SCORE = 5.0
+MIN_COVERAGE = 0.5
+MIN_EVIDENCE = 12.0
+MAX_RUNNER_UP = 0.9
+# ... unless the message is nearly word for word one of the best entry's ways of asking, clearly more
+# than any other entry's.
+CLOSE_MATCH = 0.8
+CLOSE_MATCH_LEAD = 0.1
+
+
+def text_tokens(text: str) -> list[str]:
+    """Syllables then bigrams of `text`, in written form, without spelling repair (how FAQ text is read)."""
+    return vi_typing.tokens(text)
+
+
+@dataclass(frozen=True)
+class Match:
+    ranked: list[tuple[int, float]]  # (entry index, score), best first; entries scoring 0 left out
+    answered: bool
+    reason: str  # "answered", or the first condition that failed (see the module docstring)
+    coverage: float
+
+    @property
+    def best(self) -> int | None:
+        return self.ranked[0][0] if self.ranked else None
+
+
+class FaqIndex:
+    """The FAQ entries ready to be matched; build once, match many times."""
+
+    def __init__(self, entries: Sequence[dict[str, Any]]) -> None:
+        self.entries = list(entries)
+        keys, answers = [], []
+        for entry in self.entries:
+            key_tokens = text_tokens(str(entry.get("question") or "")) * QUESTION_WEIGHT
+            for extra in list(entry.get("phrasings") or []) + list(entry.get("tags") or []):
+                key_tokens += text_tokens(str(extra))
+            keys.append(key_tokens)
+            answers.append(text_tokens(str(entry.get("answer") or "")))
+        self.keys = Bm25(keys)
+        self.answers = Bm25(answers)
+        self.covered = [frozenset(k) | frozenset(a) for k, a in zip(keys, answers, strict=True)]
+        words: Counter[str] = Counter()
+        for covered in self.covered:
+            words.update(token for token in covered if "_" not in token)
+        self.vocabulary = frozenset(words)
+        self.all_tokens = frozenset().union(*self.covered)
+        self._popularity = words
+        self._unseen_idf = self.keys.idf("")  # an idf for a word in no entry (the highest there is)
+        self._idf = {token: self.keys.idf(token) for token in self.all_tokens}
+        # Each way of asking on its own (question and phrasings), for `closest`: its entry, its weight,
+        # and which of them have each token.
+        self._sentence_entry: list[int] = []
+        self._sentence_weight: list[float] = []
+        self._sentences_with: dict[str, list[int]] = {}
+        for i, entry in enumerate(self.entries):
+            for text in [entry.get("question") or "", *(entry.get("phrasings") or [])]:
+                sentence = frozenset(text_tokens(str(text)))
+                for token in sentence:
+                    self._sentences_with.setdefault(token, []).append(len(self._sentence_entry))
+                self._sentence_entry.append(i)
+                self._sentence_weight.append(sum(self._weight(token) for token in sentence))
+
+    def _known(self, word: str) -> str | None:
+        return vi_typing.correct(word, self.vocabulary, lambda w: self._popularity.get(w, 0))
+
+    def message_tokens(self, message: str) -> list[str]:
+        """Syllables then bigrams of a message, misspelt words repaired where a repair is known."""
+        return vi_typing.tokens(message, self._known)
+
+    def _weight(self, token: str) -> float:
+        return self._idf.get(token, self._unseen_idf)
+
+    def closest(self, tokens: Sequence[str]) -> list[float]:
+        """Per entry, how close its closest way of asking is to the message: the Dice coefficient of the
+        two token sets, each token weighing its idf (1 = the same words)."""
+        message = frozenset(tokens)
+        message_weight = sum(self._weight(t) for t in message)
+        shared: dict[int, float] = {}
+        for token in message:
+            weight = self._weight(token)
+            for sentence in self._sentences_with.get(token, ()):
+                shared[sentence] = shared.get(sentence, 0.0) + weight
+        best = [0.0] * len(self.entries)
+        for sentence, weight in shared.items():
+            dice = 2 * weight / (message_weight + self._sentence_weight[sentence])
+            entry = self._sentence_entry[sentence]
+            if dice > best[entry]:
+                best[entry] = dice
+        return best
+
+    def evidence(self, tokens: Sequence[str]) -> list[float]:
+        """Per entry, BM25 of the keys plus ANSWER_WEIGHT × BM25 of the answer."""
+        return [k + ANSWER_WEIGHT * a
+                for k, a in zip(self.keys.scores(tokens), self.answers.scores(tokens), strict=True)]
+
+    def scores(self, tokens: Sequence[str]) -> list[float]:
+        """The ranking score: `evidence` plus CLOSEST_WEIGHT × `closest` (0 where there is no evidence)."""
+        return [e + CLOSEST_WEIGHT * c if e > 0.0 else 0.0
+                for e, c in zip(self.evidence(tokens), self.closest(tokens), strict=True)]
+
+    def rank(self, tokens: Sequence[str], n: int) -> list[tuple[int, float]]:
+        return _ranked(self.scores(tokens), n)
+
+    def coverage(self, tokens: Sequence[str], entry: int) -> float:
+        """The share of the message's weight (idf of each distinct word) found in the entry."""
+        words = {token for token in tokens if "_" not in token}
+        weight = {w: self._weight(w) for w in words}
+        total = sum(weight.values())
+        return sum(v for w, v in weight.items() if w in self.covered[entry]) / total if total else 0.0
+
+    def _long_and_clear(self, tokens: Sequence[str], entry: int) -> bool:
+        """A long message covered only in part, but with much evidence: the entry has words of the message
+        weighing MIN_EVIDENCE (idf) and two of its phrases."""
+        words = {token for token in tokens if "_" not in token and token in self.covered[entry]}
+        phrases = {token for token in tokens if "_" in token and token in self.covered[entry]}
+        return len(phrases) >= 2 and sum(self._weight(w) for w in words) >= MIN_EVIDENCE
+
+    def _word_for_word(self, closest: Sequence[float], entry: int) -> bool:
+        others = max((c for i, c in enumerate(closest) if i != entry), default=0.0)
+        return closest[entry] >= CLOSE_MATCH and closest[entry] - others >= CLOSE_MATCH_LEAD
+
+    def shares_a_phrase(self, tokens: Sequence[str], entry: int) -> bool:
+        """Whether the entry has one of the message's two-word phrases (true for a message without any)."""
+        phrases = [token for token in tokens if "_" in token]
+        return not phrases or any(phrase in self.covered[entry] for phrase in phrases)
+
+    def names_other_subject(self, tokens: Sequence[str]) -> bool:
+        """Whether the message names another app, company or subject that no entry mentions."""
+        return any(token in vi_typing.OTHER_SUBJECTS and token not in self.all_tokens for token in tokens)
+
+    def match(self, message: str, n: int = 3) -> Match:
+        """The `n` best entries for `message` and whether the best one answers it (module docstring)."""
+        tokens = self.message_tokens(message)
+        evidence = self.evidence(tokens)
+        closest = self.closest(tokens)
+        ranked = _ranked([e + CLOSEST_WEIGHT * c if e > 0.0 else 0.0
+                          for e, c in zip(evidence, closest, strict=True)], max(n, 2))
+        if not ranked:
+            return Match([], False, "weak", 0.0)
+        best, score = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        coverage = self.coverage(tokens, best)
+        if self.names_other_subject(tokens):
+            reason = "other_subject"
+        elif evidence[best] < MIN_SCORE:
+            reason = "weak"
+        elif coverage < MIN_COVERAGE and not self._long_and_clear(tokens, best):
+            reason = "uncovered"
+        elif not self.shares_a_phrase(tokens, best):
+            reason = "no_phrase"
+        elif runner_up > MAX_RUNNER_UP * score and not self._word_for_word(closest, best):
+            reason = "ambiguous"
+        else:
+            reason = "answered"
+        return Match(ranked[:n], reason == "answered", reason, coverage)
+
+
+def _ranked(scores: Sequence[float], n: int) -> list[tuple[int, float]]:
+    """The `n` best (index, score), best first, ties by index, zero scores left out."""
+    ranked = sorted(((i, s) for i, s in enumerate(scores) if s > 0.0), key=lambda pair: (-pair[1], pair[0]))
+    return ranked[:max(n, 0)]

@@ -1,0 +1,201 @@
+"""Vietnamese as people type it into a chat box, read the same way as the FAQ is written.
+
+People leave out diacritics ("quen mat khau"), abbreviate ("quên mk", "đk tk", "sđt", "cccd"), write teen
+spelling ("ko nhận dc otp j hết", "wên pass"), stretch words ("lương hưuuu"), swap two letters ("khao tài
+khoản") and add greetings and particles ("ad ơi cho e hỏi ... ạ"). `runs` reads both a message and the
+FAQ through the same steps, so whatever is written either way meets:
+
+1. `fold`: lower case, NFD with the combining marks dropped, "đ" → "d" ("Đăng ký" → "dang ky").
+2. Split into clauses at clause punctuation (a phrase never spans a comma) and into words.
+3. `PHRASES` and `WORDS`: abbreviations, teen spelling and synonyms become one written form
+   ("mk", "pass", "password" → "mat khau"; "ko", "k", "hok" → "khong"; "cmnd", "căn cước" → "cccd";
+   "hotline" → "tong dai"; "thế nào", "có thể", "mọi người" → nothing). Longest phrase first.
+4. `STOP_WORDS` are dropped: function words and chat filler that say nothing about which entry answers.
+   A word whose unaccented form is also a content word here stays: "co" (có, but cơ quan), "the" (thế,
+   but thẻ BHYT), "bao" (bao nhiêu, but bảo), "anh" (anh, but ảnh chân dung), "chi" (chị, but chi trả),
+   "ban" (bạn, but ban đầu, bản gốc), "moi" (mọi, but mới), "mot" (một lần is the lump-sum benefit).
+
+`correct` (used with the FAQ's vocabulary) then repairs a word the FAQ does not know: an elongation
+("huuu" → "huu"), teen consonants ("wen" → "quen", "fai" → "phai") or two neighbouring letters swapped
+("khua" → "khau", "thaoi" → "thoai"), and only when the repair is a word the FAQ has. Edit-distance
+guessing in general is not used: without diacritics Vietnamese syllables are so close that "vang"
+(gold) is one letter from "dang" (đăng ký) — a confident wrong answer is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Collection
+
+_WORD = re.compile(r"[^\W_]+")
+# Where a phrase ends: clause punctuation. Hyphens and slashes join ("CCCD/CMND", "COVID-19").
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”«»…\n]+")
+_ELONGATED = re.compile(r"(.)\1{2,}")
+
+# One typed word → its written form (several words allowed; an empty tuple drops it).
+WORDS: dict[str, tuple[str, ...]] = {
+    # không, được, gì, vậy, rồi, bao nhiêu, biết, muốn — teen and SMS spelling
+    **dict.fromkeys(("ko", "k", "kh", "khg", "kg", "hok", "hong", "hem", "hk", "khum"), ("khong",)),
+    "dc": ("duoc",), "j": ("gi",), "r": ("roi",), "z": ("vay",), "v": ("vay",), "dz": ("vay",), "zay": ("vay",),
+    "dzay": ("vay",), "s": ("sao",), "vs": ("voi",), "bn": ("bao", "nhieu"), "bnh": ("bao", "nhieu"),
+    "bit": ("biet",), "bik": ("biet",), "nhiu": ("nhieu",), "mun": ("muon",), "lun": ("luon",), "wa": ("qua",),
+    "ik": ("di",), "ng": ("nguoi",),
+    # greetings, particles, addressing the chat: they never tell which entry answers
+    **dict.fromkeys(("ntn", "mn", "mng", "ad", "admin", "shop", "oi", "ah", "ak", "nha", "nhe", "nhen", "hen",
+                     "e", "em", "minh", "giup", "hoi", "xin", "chao", "hello", "hi", "alo", "thanks", "ok", "oke",
+                     "hix", "huhu"), ()),
+    # account and sign-in words
+    **dict.fromkeys(("mk", "pass", "password", "pw", "passwork", "mkhau"), ("mat", "khau")),
+    "tk": ("tai", "khoan"), "acc": ("tai", "khoan"), "account": ("tai", "khoan"), "login": ("dang", "nhap"),
+    "user": ("ten", "dang", "nhap"), "username": ("ten", "dang", "nhap"), "captcha": ("ma", "kiem", "tra"),
+    "dk": ("dang", "ky"), "dki": ("dang", "ky"), "dky": ("dang", "ky"), "ki": ("ky",),
+    "sdt": ("so", "dien", "thoai"), "sim": ("so", "dien", "thoai"), "dt": ("dien", "thoai"),
+    "dthoai": ("dien", "thoai"), "app": ("ung", "dung"), "apps": ("ung", "dung"), "vss": ("vssid",),
+    "hotline": ("tong", "dai"), "tn": ("sms",), "cmnd": ("cccd",), "cmt": ("cccd",),
+    # employers, insurance words, places
+    **dict.fromkeys(("cty", "cti", "dn", "dv"), ("don", "vi")),
+    "bh": ("bao", "hiem"), "kcb": ("kham", "chua", "benh"), "hdld": ("hop", "dong", "lao", "dong"),
+    "tnld": ("tai", "nan", "lao", "dong"), "bnn": ("benh", "nghe", "nghiep"), "bhtn": ("that", "nghiep"),
+    "lanh": ("nhan",), "lay": ("nhan",), "rut": ("nhan",), "coi": ("xem",), "hn": ("hanoi",), "tphcm": ("hcm",),
+}
+
+# Several typed words → their written form, longest first when applied.
+PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("bao", "hiem", "xa", "hoi"): ("bhxh",), ("bao", "hiem", "y", "te"): ("bhyt",),
+    ("bao", "hiem", "that", "nghiep"): ("that", "nghiep"), ("bhxh", "viet", "nam"): ("bhxh",),
+    # "Bảo hiểm xã hội số" is VssID's name, but "BHXH số mấy" asks for a number: only after app or VssID
+    ("ung", "dung", "bhxh", "so"): ("ung", "dung", "vssid"), ("vssid", "bhxh", "so"): ("vssid",),
+    ("vss", "id"): ("vssid",),
+    ("can", "cuoc", "cong", "dan"): ("cccd",), ("the", "can", "cuoc"): ("cccd",), ("can", "cuoc"): ("cccd",),
+    ("chung", "minh", "nhan", "dan"): ("cccd",), ("chung", "minh", "thu"): ("cccd",),
+    ("ma", "xac", "thuc"): ("otp",), ("ma", "xac", "nhan"): ("otp",), ("tin", "nhan"): ("sms",),
+    ("duong", "day", "nong"): ("tong", "dai"), ("so", "dt"): ("so", "dien", "thoai"), ("1", "lan"): ("mot", "lan"),
+    ("ma", "bhxh"): ("ma", "so", "bhxh"), ("so", "so", "bhxh"): ("ma", "so", "bhxh"),
+    ("so", "bao", "hiem"): ("ma", "so", "bhxh"),
+    ("ha", "noi"): ("hanoi",), ("ho", "chi", "minh"): ("hcm",), ("sai", "gon"): ("hcm",), ("tp", "hcm"): ("hcm",),
+    # questions: "là gì" (what is) and "ở đâu" (where) are the question, not filler
+    ("la", "gi"): ("lagi",), ("o", "dau"): ("odau",), ("di", "dau"): ("odau",), ("cho", "nao"): ("odau",),
+    ("noi", "nao"): ("odau",),
+    # one name for one thing: the FAQ says "đơn vị" for an employer, people say "công ty"
+    ("cong", "ty"): ("don", "vi"), ("doanh", "nghiep"): ("don", "vi"), ("cho", "lam"): ("don", "vi"),
+    ("khieu", "nai"): ("kien", "nghi"), ("gop", "y"): ("kien", "nghi"), ("to", "cao"): ("kien", "nghi"),
+    ("khong", "nho"): ("quen",), ("thay", "doi"): ("doi",), ("ve", "huu"): ("nghi", "huu"),
+    ("em", "be"): ("con",), ("sinh", "de"): ("sinh", "con"), ("the", "bao", "hiem"): ("the", "bhyt"),
+    ("vao", "ung", "dung"): ("dang", "nhap"), ("thoat", "ra"): ("dang", "xuat"),
+    ("bi", "thoat"): ("bi", "dang", "xuat"), ("bi", "tra", "ve"): ("bi", "tu", "choi"),
+    ("kham", "ban", "dau"): ("kham", "chua", "benh", "ban", "dau"), ("dong", "chi", "tra"): ("cung", "chi", "tra"),
+    ("may", "moi"): ("dien", "thoai", "moi"), ("may", "cu"): ("dien", "thoai", "cu"),
+    ("may", "khac"): ("dien", "thoai", "khac"),
+    # filler that reads as content without diacritics: thế nào (thẻ), có thể (cơ thể), mọi người (mới)
+    ("nhu", "the", "nao"): (), ("the", "nao"): (), ("co", "the"): (), ("moi", "nguoi"): (),
+    ("anh", "chi"): (), ("cam", "on"): (), ("cho", "hoi"): (), ("xin", "hoi"): (), ("lam", "sao"): (),
+    ("phai", "lam", "sao"): (), ("sao", "vay"): (),
+}
+_LONGEST_PHRASE = max(len(key) for key in PHRASES)
+_PHRASE_STARTS = frozenset(key[0] for key in PHRASES)
+
+# Unaccented function words and chat filler (see the module docstring for what is kept on purpose).
+STOP_WORDS = frozenset({
+    "a", "ai", "cac", "cho", "cua", "da", "de", "den", "do", "duoc", "gi", "hay", "hoac", "khong", "la",
+    "lam", "nao", "nay", "nhe", "nhung", "ra", "roi", "sao", "se", "thi", "toi", "tren", "trong", "va",
+    "vay", "ve", "vi", "voi", "ha", "u", "uh", "ui", "ne", "nhi", "luon", "nua", "o",
+})
+
+# Other apps, companies and subjects people also ask a chat box about. A message that names one of them
+# ("quên mật khẩu Zalo", "tổng đài Viettel số mấy") is about that one, even when the rest of it reads
+# like an FAQ question — unless the FAQ itself mentions it (see `faq_match`). Single words and two-word
+# phrases (joined with "_"), folded.
+OTHER_SUBJECTS = frozenset({
+    # apps, networks, shops, payments
+    "zalo", "facebook", "fb", "messenger", "tiktok", "youtube", "instagram", "telegram",
+    "shopee", "lazada", "tiki", "grab", "gojek", "netflix", "momo", "zalopay", "vnpay", "viettelpay",
+    "shopeepay", "vneid",
+    # phone networks, utilities, banks
+    "viettel", "vinaphone", "mobifone", "vietnamobile", "vnpt", "fpt", "evn", "dien_luc", "nuoc_sach",
+    "ngan_hang", "vietcombank", "techcombank", "agribank", "bidv", "vietinbank", "mbbank", "tpbank",
+    "vpbank", "sacombank", "acb", "atm",
+    # money, games, sport, weather, news
+    "bitcoin", "crypto", "coin", "chung_khoan", "co_phieu", "bat_dong", "xo_so", "vietlott",
+    "lai_suat", "tra_gop", "tin_dung", "gia_vang", "ty_gia", "usd",
+    "game", "free_fire", "pubg", "bong_da", "world_cup", "thoi_tiet",
+})
+
+# Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".
+_TEEN_ONSETS = (("w", "qu"), ("f", "ph"), ("j", "gi"), ("z", "d"), ("z", "v"), ("dz", "d"), ("dz", "v"))
+
+
+def fold(text: str) -> str:
+    """Lower case, NFD, combining marks dropped, đ → d: "Đăng ký BHYT" → "dang ky bhyt"."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").replace("đ", "d")
+
+
+def _rewrite(words: list[str | None]) -> list[str | None]:
+    """Phrases and words in their written form; None where something was dropped (a phrase never
+    joins the words on either side of a dropped one)."""
+    out: list[str | None] = []
+    i = 0
+    while i < len(words):
+        sizes = range(min(_LONGEST_PHRASE, len(words) - i), 1, -1) if words[i] in _PHRASE_STARTS else ()
+        for size in sizes:
+            replacement = PHRASES.get(tuple(words[i:i + size]))  # type: ignore[arg-type]
+            if replacement is not None:
+                out.extend(replacement or (None,))
+                i += size
+                break
+        else:
+            word = words[i]
+            out.extend((WORDS.get(word, (word,)) or (None,)) if word is not None else (None,))
+            i += 1
+    return out
+
+
+def runs(text: str, known: Callable[[str], str | None] | None = None) -> list[list[str]]:
+    """The content words of `text` in their written form, as runs of neighbouring words: a run ends at
+    clause punctuation and where a function word or filler was dropped. With `known` (a word → its
+    repaired form, or None), every word is first passed through it."""
+    result: list[list[str]] = []
+    for clause in _CLAUSE_BREAK.split(fold(text)):
+        words: list[str | None] = list(_WORD.findall(clause))
+        if known is not None:
+            words = [known(word) or word for word in words if word is not None]
+        # Twice: a rewritten word can complete a phrase ("ma bhxh" → "ma so bhxh", "sđt" → "so dien thoai").
+        current: list[str] = []
+        for word in _rewrite(_rewrite(words)):
+            if word is None or word in STOP_WORDS:
+                if current:
+                    result.append(current)
+                current = []
+            else:
+                current.append(word)
+        if current:
+            result.append(current)
+    return result
+
+
+def correct(word: str, vocabulary: Collection[str], popularity: Callable[[str], int]) -> str | None:
+    """`word` if the FAQ knows it (or a rewrite does), else its repair when exactly that repair is a
+    word the FAQ has (the most frequent when several are), else None."""
+    if word in vocabulary or word in WORDS or word in STOP_WORDS or word.isdigit():
+        return word
+    candidates: list[str] = []
+    collapsed = _ELONGATED.sub(r"\1\1", word)
+    candidates += [collapsed, _ELONGATED.sub(r"\1", word)]
+    for teen, written in _TEEN_ONSETS:
+        if word.startswith(teen):
+            candidates.append(written + word[len(teen):])
+    if len(word) >= 4:
+        candidates += [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)]
+    found = [c for c in candidates if c != word and (c in vocabulary or c in WORDS)]
+    if not found:
+        return None
+    return max(found, key=lambda c: (popularity(c), -found.index(c)))
+
+
+def tokens(text: str, known: Callable[[str], str | None] | None = None) -> list[str]:
+    """The syllables of `text` (`runs`), then the bigrams of neighbouring ones joined with "_":
+    "Tôi quên mật khẩu" → ["quen", "mat", "khau", "quen_mat", "mat_khau"]."""
+    word_runs = runs(text, known)
+    words = [word for run in word_runs for word in run]
+    return words + [f"{run[i]}_{run[i + 1]}" for run in word_runs for i in range(len(run) - 1)]

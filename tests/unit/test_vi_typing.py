@@ -1,0 +1,93 @@
+"""How a chat message and the FAQ are read: diacritics, abbreviations, teen spelling, typos (no AWS)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from chalicelib.domain.vi_typing import correct, tokens
+
+
+def test_diacritics_and_case_do_not_matter():
+    assert tokens("Quên MẬT KHẨU") == tokens("quen mat khau") == ["quen", "mat", "khau", "quen_mat", "mat_khau"]
+    assert tokens("Đăng ký") == ["dang", "ky", "dang_ky"]
+    # Decomposed input (as some keyboards send it) reads as precomposed
+    assert tokens(unicodedata.normalize("NFD", "Thẻ bảo hiểm y tế")) == tokens("Thẻ bảo hiểm y tế")
+
+
+def test_function_words_and_filler_are_dropped_and_phrases_only_join_neighbours():
+    # "làm thế nào" says nothing about which entry answers ("thế" without diacritics would be "thẻ")
+    assert tokens("Tôi quên mật khẩu của tôi, làm thế nào?") == ["quen", "mat", "khau", "quen_mat", "mat_khau"]
+    assert tokens("ad ơi cho e hỏi quên mk ạ") == tokens("quên mật khẩu")
+    # No phrase across a comma or a dropped function word
+    assert "khau_lam" not in tokens("mật khẩu, làm lại")
+    assert "so_bhxh" not in tokens("mã số và BHXH")
+    # Words whose unaccented form is also a content word stay: cơ quan, thẻ BHYT, bảo hiểm, ảnh
+    assert tokens("cơ quan") == ["co", "quan", "co_quan"]
+    assert tokens("thẻ BHYT")[:2] == ["the", "bhyt"]
+    assert "bao_hiem" in tokens("bảo hiểm thân thể")
+    assert tokens("ảnh chân dung")[:1] == ["anh"]
+
+
+@pytest.mark.parametrize(("typed", "written"), [
+    ("Bảo hiểm  Xã hội một lần", "BHXH 1 lần"),
+    ("bảo hiểm y tế hộ gia đình", "bhyt hộ gia đình"),
+    ("bảo hiểm thất nghiệp", "thất nghiệp"),
+    ("quên mk", "quên mật khẩu"),
+    ("quen pass", "quên mật khẩu"),
+    ("đk tk vssid", "đăng ký tài khoản VssID"),
+    ("dang ki", "đăng ký"),
+    ("đổi sđt", "đổi số điện thoại"),
+    ("chụp cmnd", "chụp căn cước công dân"),
+    ("cty nợ đóng", "đơn vị nợ đóng"),
+    ("tổng đài hotline", "tổng đài đường dây nóng"),
+    ("ko nhận dc otp j hết", "không nhận được mã xác thực gì hết"),
+    ("nơi kcb ban đầu", "nơi khám chữa bệnh ban đầu"),
+    ("lãnh bhxh 1 lần", "nhận BHXH một lần"),
+    ("app bảo hiểm xã hội số", "ứng dụng VssID"),
+])
+def test_abbreviations_teen_spelling_and_synonyms_read_as_the_written_form(typed: str, written: str):
+    assert tokens(typed) == tokens(written)
+
+
+def test_bhxh_so_is_the_app_only_after_app_or_vssid():
+    # "Bảo hiểm xã hội số" names VssID; "tổng đài BHXH số mấy" asks for a number
+    assert "vssid" not in tokens("tổng đài bhxh số mấy")
+    assert tokens("VssID - Bảo hiểm xã hội số") == ["vssid"]
+
+
+def test_spelled_out_and_abbreviated_insurance_names_are_the_same_word():
+    assert tokens("Bảo hiểm Xã hội một lần") == ["bhxh", "mot", "lan", "bhxh_mot", "mot_lan"]
+    assert tokens("thẻ bảo hiểm y tế")[:2] == ["the", "bhyt"]
+
+
+def test_anything_not_a_letter_or_digit_splits_and_clause_punctuation_ends_a_phrase():
+    # Hyphens and slashes join a phrase; ";" ends it
+    assert tokens("OTP-5 phút/lần; 1900_9068") == [
+        "otp", "5", "phut", "lan", "1900", "9068", "otp_5", "5_phut", "phut_lan", "1900_9068",
+    ]
+    assert tokens("") == []
+    assert tokens("là của và") == []
+
+
+VOCABULARY = {"mat", "khau", "huu", "quen", "phai", "thoai", "khoa", "dang"}
+
+
+@pytest.mark.parametrize(("typed", "repaired"), [
+    ("khua", "khau"),  # two letters swapped
+    ("thaoi", "thoai"),
+    ("khao", "khoa"),
+    ("huuu", "huu"),  # stretched
+    ("wen", "quen"),  # teen consonants
+    ("fai", "phai"),
+    ("mat", "mat"),  # known words stay
+])
+def test_a_misspelt_word_is_repaired_only_into_a_word_the_faq_has(typed: str, repaired: str):
+    assert correct(typed, VOCABULARY, lambda word: 1) == repaired
+
+
+def test_a_word_one_letter_from_a_known_one_is_not_guessed():
+    # "vàng" (gold) is one substitution from "đăng": no general edit-distance guessing
+    assert correct("vang", VOCABULARY, lambda word: 1) is None
+    assert correct("zalo", VOCABULARY, lambda word: 1) is None
