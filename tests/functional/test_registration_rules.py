@@ -207,7 +207,7 @@ def test_provinces_and_offices_for_the_office_choice(client):
     assert {"province_code": "01", "name": "Thành phố Hà Nội", "provincial_office_code": "HN"} in provinces
     offices = call(client, "GET", "/v1/offices?province_code=01&limit=100").body
     hoan_kiem = next(o for o in offices["items"] if o["code"] == "HN-HK")
-    assert hoan_kiem["name"] == "BHXH quận Hoàn Kiếm" and hoan_kiem["parent_name"] == "BHXH TP Hà Nội"
+    assert hoan_kiem["name"] == "BHXH cơ sở Hoàn Kiếm" and hoan_kiem["parent_name"] == "BHXH TP Hà Nội"
     assert {"address", "phone", "lat", "lon"} <= set(hoan_kiem)
     first_page = call(client, "GET", "/v1/offices?province_code=01&limit=5").body
     rest = call(client, "GET", f"/v1/offices?province_code=01&limit=100&next_token={first_page['next_token']}").body
