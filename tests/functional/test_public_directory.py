@@ -37,6 +37,7 @@ def rows_of(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+OPENAPI = json.loads((DATA.parents[1] / "chalicelib" / "openapi.json").read_text(encoding="utf-8"))
 OFFICES = rows_of("offices.json")
 FACILITIES = rows_of("facilities.jsonl")
 EMPLOYERS = rows_of("employers.jsonl")
@@ -100,6 +101,14 @@ def all_pages(api: Client, path: str, **params: Any) -> list[dict[str, Any]]:
         if token is None:
             return items
     raise AssertionError("pages never ended")
+
+
+def assert_matches_schema(body: Any, name: str) -> None:
+    """The answer is what chalicelib/openapi.json says it is (nullable fields included)."""
+    from openapi_schema_validator import OAS30Validator
+
+    OAS30Validator({"allOf": [{"$ref": f"#/components/schemas/{name}"}], "components": OPENAPI["components"]}
+                   ).validate(body)
 
 
 def codes(items: list[dict[str, Any]], field: str = "code") -> list[str]:
@@ -183,14 +192,17 @@ def test_a_real_hospital_is_shown_only_with_the_facts_its_source_gives(api):
     assert cho_ray["address"].startswith("Số 201B Nguyễn Chí Thanh") and cho_ray["demo"] is False
 
 
-@pytest.mark.parametrize(("path", "params"), [
-    ("/v1/facilities", {"province_code": "01"}), ("/v1/facilities", {"q": "benh vien"}),
-    ("/v1/employers", {"province_code": "79"}), ("/v1/employers", {"q": "cong ty"}),
-    ("/v1/collection-points", {"province_code": "01"}), ("/v1/offices", {"province_code": "79"}),
-    ("/v1/offices", {"q": "bhxh"}), ("/v1/offices/nearby", {"lat": 21.0285, "lon": 105.8542, "radius_km": 50}),
+@pytest.mark.parametrize(("path", "params", "schema"), [
+    ("/v1/facilities", {"province_code": "01"}, "FacilityPage"), ("/v1/facilities", {"q": "benh vien"}, "FacilityPage"),
+    ("/v1/employers", {"province_code": "79"}, "EmployerPage"), ("/v1/employers", {"q": "cong ty"}, "EmployerPage"),
+    ("/v1/collection-points", {"province_code": "01"}, "CollectionPointPage"),
+    ("/v1/offices", {"province_code": "79"}, "OfficePage"), ("/v1/offices", {"q": "bhxh"}, "OfficePage"),
+    ("/v1/offices/nearby", {"lat": 21.0285, "lon": 105.8542, "radius_km": 50}, "NearbyOfficePage"),
 ])
-def test_every_directory_answer_says_whether_the_item_is_demo_data(api, path, params):
-    items = get(api, path, **params, limit=100).body["items"]
+def test_every_directory_answer_says_whether_the_item_is_demo_data(api, path, params, schema):
+    body = get(api, path, **params, limit=100).body
+    assert_matches_schema(body, schema)
+    items = body["items"]
     assert items
     for item in items:
         assert isinstance(item["demo"], bool), item

@@ -150,7 +150,11 @@ def test_support_gives_hotline_email_hours_and_feedback_categories(api):
 
 
 def test_support_names_the_hoan_kiem_offices_help_line_and_what_is_only_illustrative(api):
+    from openapi_schema_validator import OAS30Validator
+
     reply = get(api, "/v1/support").body
+    components = json.loads((DATA.parents[1] / "chalicelib" / "openapi.json").read_text(encoding="utf-8"))["components"]
+    OAS30Validator({"$ref": "#/components/schemas/SupportInfo", "components": components}).validate(reply)
     assert {"office_code": "HN-HK", "name": "BHXH cơ sở Hoàn Kiếm", "phone": "0243 9440116", "hours": None,
             "demo": False} in reply["help_lines"]
     assert "024 3825 1734" not in json.dumps(reply)  # the number the old data gave
