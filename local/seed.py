@@ -9,6 +9,8 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.domain.credentials import hash_password
+from chalicelib.domain.directory_rows import validate_directory_row
+from chalicelib.domain.record_rows import RowInvalid
 from chalicelib.models.account import Account
 from chalicelib.models.reference import Office, Province
 from chalicelib.services.staff_auth import create_staff
@@ -20,20 +22,42 @@ DEMO_CITIZEN_PASSWORD = "CongDan@Demo2026"
 _demo: dict[str, list[dict[str, Any]]] = {"staff": [], "citizens": []}
 
 
+class ReferenceDataError(ValueError):
+    """A reference file the seed refuses (e.g. an office row with neither `source` nor `demo: true`)."""
+
+
+def checked_offices(rows: list[Any], province_codes: set[str]) -> list[dict[str, Any]]:
+    """The office rows as the directory loader validates them (the same rules: provenance, codes, places),
+    or ReferenceDataError naming every bad row by its number and code."""
+    checked, problems = [], []
+    for number, row in enumerate(rows, start=1):
+        try:
+            checked.append(validate_directory_row("OFFICE", row, province_codes).fields)
+        except RowInvalid as exc:
+            code = row.get("office_code") if isinstance(row, dict) else None
+            reasons = "; ".join(f"{name} {reason}" for name, reason in exc.fields.items())
+            problems.append(f"offices.json row {number} ({code or 'no office_code'}): {reasons}")
+    if problems:
+        raise ReferenceDataError("\n".join(problems))
+    return checked
+
+
 def load_reference_data() -> tuple[int, int]:
     provinces = json.loads((DATA / "provinces.json").read_text(encoding="utf-8"))
-    offices = json.loads((DATA / "offices.json").read_text(encoding="utf-8"))
+    offices = checked_offices(json.loads((DATA / "offices.json").read_text(encoding="utf-8")),
+                              {p["province_code"] for p in provinces})
     with Province.batch_write() as batch:
         for p in provinces:
             batch.save(Province("VN", p["province_code"], name=p["name"],
                                 provincial_office_code=p.get("provincial_office_code")))
     with Office.batch_write() as batch:
         for o in offices:
-            batch.save(Office(o["office_code"], province_code=o["province_code"], name=o["name"],
-                              parent_name=o.get("parent_name"), address=o["address"], phone=o["phone"],
-                              lat=o["lat"], lon=o["lon"],
-                              opening_hours_vi=(o.get("opening_hours") or {}).get("vi"),
-                              opening_hours_en=(o.get("opening_hours") or {}).get("en")))
+            hours = o["opening_hours"] or {}
+            batch.save(Office(o["code"], province_code=o["province_code"], name=o["name"],
+                              parent_name=o["parent_name"], address=o["address"], phone=o["phone"],
+                              lat=o["lat"], lon=o["lon"], opening_hours_vi=hours.get("vi"),
+                              opening_hours_en=hours.get("en"), served_areas=o["served_areas"],
+                              former_names=o["former_names"], demo=o["demo"]))
     return len(provinces), len(offices)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.form01 import clean_text
+from chalicelib.domain.provenance import read_provenance
 from chalicelib.domain.row_reader import RowReader
 
 CATEGORIES: dict[str, str] = {
@@ -28,7 +29,6 @@ CATEGORIES: dict[str, str] = {
 }
 MAX_PHRASINGS = 60
 MAX_PHRASING_LENGTH = 200
-MAX_SOURCE_LENGTH = 300
 _TRUE = ("true", "1", "yes")
 _FALSE = ("false", "0", "no", "")
 
@@ -58,24 +58,7 @@ def phrasings(r: RowReader) -> list[str] | None:
     return values
 
 
-def _flag(r: RowReader, name: str) -> bool | None:
-    """true/false, 1/0, yes/no; missing or empty is false."""
-    raw = r.row.get(name)
-    if raw is None or isinstance(raw, bool):
-        return bool(raw)
-    if isinstance(raw, int) and raw in (0, 1):
-        return raw == 1
-    if isinstance(raw, str) and raw.strip().lower() in _TRUE + _FALSE:
-        return raw.strip().lower() in _TRUE
-    r.fail(name, "must be true or false", "phải là true hoặc false")
-    return None
-
-
 def provenance(r: RowReader) -> dict[str, Any]:
-    """`source` and `demo`; a row that cites no source and is not marked demo is refused."""
-    source = r.text("source", required=False, max_len=MAX_SOURCE_LENGTH)
-    demo = _flag(r, "demo")
-    if source is None and demo is False and "source" not in r.fields:
-        r.fail("source", "a row must cite its source or be marked demo: true",
-               "mỗi dòng phải ghi nguồn (source) hoặc được đánh dấu là dữ liệu mẫu (demo: true)")
-    return {"source": source, "demo": bool(demo)}
+    """`source` and `demo`, by the rule every public reference file follows (domain/provenance.py)."""
+    found = read_provenance(r)
+    return {"source": found.source, "demo": found.demo}

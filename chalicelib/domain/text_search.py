@@ -70,3 +70,9 @@ def matches(query: str, name_norm: str) -> bool:
     """Whether every word of `query` is a prefix of some word of the (normalised) name."""
     name_words = normalise(name_norm).split()
     return all(any(word.startswith(q) for word in name_words) for q in words(query))
+
+
+def matches_any(query: str, texts: str) -> bool:
+    """Whether `query` matches one of `texts` (normalised texts, one a line: a name and its aliases) as a
+    whole: "quan hoan kiem" matches "bhxh co so hoan kiem\nbhxh quan hoan kiem" by its second line."""
+    return any(matches(query, text) for text in texts.split("\n"))

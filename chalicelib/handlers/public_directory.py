@@ -44,7 +44,8 @@ def nearby_offices() -> Response:
 def facilities() -> Response:
     params = _params()
     page = public_directory.facilities(params.get("type"), params.get("province_code"), params.get("q"),
-                                       parse_limit(params.get("limit")), params.get("next_token"))
+                                       parse_limit(params.get("limit")), params.get("next_token"),
+                                       params.get("district"))
     return json_response(page.as_api())
 
 
@@ -52,7 +53,8 @@ def facilities() -> Response:
 def employers() -> Response:
     params = _params()
     page = public_directory.employers(params.get("q"), params.get("province_code"),
-                                      parse_limit(params.get("limit")), params.get("next_token"))
+                                      parse_limit(params.get("limit")), params.get("next_token"),
+                                      params.get("district"))
     return json_response(page.as_api())
 
 

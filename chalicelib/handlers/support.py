@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.http import api_route, idempotent, json_body, json_response, query_param
 from chalicelib.lazy import lazy_module
 from chalicelib.pagination import parse_limit
-from chalicelib.services.support_info import support
+from chalicelib.services.support_info import public_contacts
 
 faq_chat = lazy_module("chalicelib.services.faq_chat")
 feedback = lazy_module("chalicelib.services.feedback")
@@ -23,8 +23,7 @@ def _query(name: str) -> str | None:
 
 @api_route(bp, "/v1/support", methods=["GET"])
 def support_contacts() -> Response:
-    info = support()
-    return json_response({key: info[key] for key in ("hotline", "email", "hours", "website", "feedback_categories")})
+    return json_response(public_contacts())
 
 
 @api_route(bp, "/v1/faq", methods=["GET"])

@@ -64,7 +64,8 @@ class SearchTerm(Model):
 
     term = UnicodeAttribute(hash_key=True)  # "<COLLECTION>#<normalised word prefix>"
     item_key = UnicodeAttribute(range_key=True)
-    name_norm = UnicodeAttribute()  # the whole normalised name, to check the other words of the query
+    # The whole normalised name (and an office's aliases, one a line), to check the other words of the query.
+    name_norm = UnicodeAttribute()
     province_code = UnicodeAttribute(null=True)
 
 

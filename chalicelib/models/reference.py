@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -30,6 +30,10 @@ class ProvinceIndex(GlobalSecondaryIndex["Office"]):
 
 
 class Office(Model):
+    """A social-insurance office as it is after the 2025 reform: the provincial BHXH (no `parent_name`) or
+    a grassroots office (BHXH cơ sở, named after its area) with the wards and communes it serves and the
+    names it had before (kept so "quận Hoàn Kiếm" still finds it). Codes (HN-HK …) never change."""
+
     class Meta:
         table_name = table_name("OFFICES_TABLE", "vssid-offices")
         region = region()
@@ -37,14 +41,17 @@ class Office(Model):
     office_code = UnicodeAttribute(hash_key=True)
     province_code = UnicodeAttribute()
     name = UnicodeAttribute()
-    parent_name = UnicodeAttribute(null=True)  # e.g. "BHXH TP Hà Nội" above "BHXH quận Hoàn Kiếm"
-    address = UnicodeAttribute()
-    phone = UnicodeAttribute()
+    parent_name = UnicodeAttribute(null=True)  # e.g. "BHXH TP Hà Nội" above "BHXH cơ sở Hoàn Kiếm"
+    address = UnicodeAttribute()  # ward (phường, xã) and province after the reform, no quận/huyện
+    phone = UnicodeAttribute(null=True)  # None when no number can be cited
     lat = NumberAttribute()
     lon = NumberAttribute()
     # Giờ làm việc, as the citizen reads it (named in the deadline SMS and on Form 01); None when not known.
     opening_hours_vi = UnicodeAttribute(null=True)
     opening_hours_en = UnicodeAttribute(null=True)
+    served_areas = ListAttribute(of=UnicodeAttribute, null=True)  # phường, xã served (grassroots offices)
+    former_names = ListAttribute(of=UnicodeAttribute, null=True)  # e.g. "BHXH quận Hoàn Kiếm"
+    demo = BooleanAttribute(null=True)  # True: not every fact here is cited (data/reference/SOURCES.md)
 
     province_index = ProvinceIndex()
 
@@ -60,4 +67,7 @@ class Office(Model):
             "lon": float(self.lon),
             "opening_hours": ({"vi": self.opening_hours_vi, "en": self.opening_hours_en or self.opening_hours_vi}
                               if self.opening_hours_vi else None),
+            "served_areas": list(self.served_areas or []),
+            "former_names": list(self.former_names or []),
+            "demo": bool(self.demo),
         }

@@ -142,7 +142,8 @@ def _write_terms(changed: list[tuple[DirectoryRow, DirectoryItem | None]], repor
                     batch.delete(SearchTerm(term, row.item_key))
                     report.terms_deleted += 1
             for term in sorted(row.terms):
-                batch.save(SearchTerm(term, row.item_key, name_norm=row.name_norm, province_code=row.province_code))
+                batch.save(SearchTerm(term, row.item_key, name_norm=row.match_text or "",
+                                      province_code=row.province_code))
                 report.terms_written += 1
 
 

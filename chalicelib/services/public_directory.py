@@ -10,7 +10,11 @@ points. Every read is a Query (or a BatchGetItem of what a Query found), never a
   Employers are found by tax code too: a query of 4 or more digits (spaces, dots and '-' ignored) looks up
   the code's prefix.
 - **Lists** (no `q`): a Query of the `list-index` partition `<COLLECTION>#<province>`, names in
-  alphabetical order (collection points by district, then name; a district filter is a `begins_with`).
+  alphabetical order (collection points by ward, then name).
+- **Area** (`district`, with `province_code`): clinics, employers and collection points in a ward, or in a
+  former district (abolished 1/7/2025) and the wards that replaced it (`domain.areas`); checked on each
+  item of the province's list or of the search, like the clinic type.
+- Every item says whether it is illustrative: `demo` is true or false, never absent.
 - **Nearby**: a Query of the `geo-index` partition of each precision-4 geohash cell that covers the circle
   (`domain.geo.cells_covering`), the exact great-circle distance of each office, those within the radius,
   nearest first.
@@ -26,13 +30,15 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
-from chalicelib.domain.directory_rows import FACILITY_TYPES, district_key
+from chalicelib.domain.areas import AreaQuery, in_area, parse_area
+from chalicelib.domain.directory_rows import FACILITY_TYPES, match_text
 from chalicelib.domain.geo import MAX_RADIUS_KM, cells_covering, haversine_km
-from chalicelib.domain.text_search import MIN_CODE_PREFIX, compact_code, lookup_word, matches, normalise
+from chalicelib.domain.text_search import MIN_CODE_PREFIX, compact_code, lookup_word, matches_any, normalise
 from chalicelib.errors import FieldProblems
 from chalicelib.models.directory import DirectoryItem, SearchTerm
 from chalicelib.models.reference import Province
 from chalicelib.pagination import DEFAULT_LIMIT, Page, decode_token, encode_token, scope_of
+from chalicelib.services.areas import former_wards
 
 DEFAULT_RADIUS_KM = 10.0
 MAX_QUERY_LENGTH = 100
@@ -89,6 +95,36 @@ def _province(problems: FieldProblems, raw: Any) -> str | None:
         problems.add("province_code", "is not a province", "không phải mã tỉnh, thành phố")
         return None
     return code
+
+
+def _area(problems: FieldProblems, raw: Any, province_given: bool) -> AreaQuery | None:
+    """The `district` filter: a ward, or a former district (an alias of the wards that replaced it)."""
+    text = _text(raw)
+    if text is None:
+        return None
+    query = parse_area(text) if len(text) <= MAX_QUERY_LENGTH else None
+    if query is None or not query.key:
+        problems.add("district", f"must be a ward or a former district name of at most {MAX_QUERY_LENGTH} "
+                     "characters", f"phải là tên phường, xã hoặc quận, huyện cũ, dài tối đa {MAX_QUERY_LENGTH} ký tự")
+        return None
+    if not province_given:
+        problems.add("province_code", "is required with district", "bắt buộc nhập khi có district")
+    return query
+
+
+def _accepting(*checks: Callable[[dict[str, Any]], bool] | None) -> Callable[[dict[str, Any]], bool] | None:
+    """One filter of the given ones (None where not asked for), or None when there is none."""
+    wanted = [check for check in checks if check is not None]
+    if not wanted:
+        return None
+    return lambda fields: all(check(fields) for check in wanted)
+
+
+def _in_area(query: AreaQuery | None, province: str | None) -> Callable[[dict[str, Any]], bool] | None:
+    if query is None:
+        return None
+    wards = former_wards(province)
+    return lambda fields: in_area(query, fields, wards)
 
 
 def _number(problems: FieldProblems, name: str, raw: Any, low: float, high: float, en: str, vi: str,
@@ -169,12 +205,14 @@ def _collect(reader: _Reader[Row], evaluate: Callable[[list[Row]], list[dict[str
 
 
 def _fields(item: DirectoryItem) -> dict[str, Any]:
-    return item.fields.as_dict()
+    fields = item.fields.as_dict()
+    fields.setdefault("demo", False)  # stored before rows carried it: say false, never leave it out
+    return fields
 
 
 def _list(list_key: str, limit: int, next_token: str | None, *, sort_prefix: str | None = None,
           accept: Callable[[dict[str, Any]], bool] | None = None, filters: tuple[object, ...] = ()) -> Page:
-    # A token continues this very Query only: same partition, same district prefix, same filters.
+    # A token continues this very Query only: same partition, same prefix, same filters.
     scope = scope_of("list", list_key, sort_prefix, *filters)
     start = decode_token(next_token, scope)
     condition = DirectoryItem.sort_key.startswith(sort_prefix) if sort_prefix else None
@@ -197,8 +235,8 @@ def _search(collection: str, q: str, province_code: str | None, limit: int, next
     scope = scope_of("search", term, normalise(q), province_code, *filters)
     start = decode_token(next_token, scope)
 
-    def found_by(name: str, item_code: str) -> bool:
-        return matches(q, name) or bool(code and compact_code(item_code).startswith(code))
+    def found_by(texts: str, item_code: str) -> bool:
+        return matches_any(q, texts) or bool(code and compact_code(item_code).startswith(code))
 
     def keep(hit: SearchTerm) -> bool:
         if province_code and hit.province_code != province_code:
@@ -212,7 +250,7 @@ def _search(collection: str, q: str, province_code: str | None, limit: int, next
             fields = items.get(hit.item_key)
             ok = (fields is not None
                   and (not province_code or fields.get("province_code") == province_code)
-                  and found_by(normalise(fields.get("name", "")), str(fields.get(code_field or "", "")))
+                  and found_by(match_text(collection, fields), str(fields.get(code_field or "", "")))
                   and (accept is None or accept(fields)))
             result.append(fields if ok else None)
         return result
@@ -275,9 +313,10 @@ def _nearby(collection: str, lat: float, lon: float, radius_km: float, limit: in
 
 
 def facilities(type: str | None = None, province_code: str | None = None, q: str | None = None,
-               limit: int = DEFAULT_LIMIT, next_token: str | None = None) -> Page:
+               limit: int = DEFAULT_LIMIT, next_token: str | None = None, district: str | None = None) -> Page:
     """Clinics by name (`q`, anywhere or in a province) or by province, optionally of one type:
-    SICK_LEAVE (issue sick-leave certificates) or BHYT_CONTRACT (hold a health-insurance contract)."""
+    SICK_LEAVE (issue sick-leave certificates) or BHYT_CONTRACT (hold a health-insurance contract), and
+    in one area (`district`: a ward, or a former district — see `domain.areas`)."""
     problems = FieldProblems()
     kind = _text(type)
     if kind is not None and kind.upper() not in FACILITY_TYPES:
@@ -287,42 +326,43 @@ def facilities(type: str | None = None, province_code: str | None = None, q: str
     query, province = _query(problems, q), _province(problems, province_code)
     if query is None and _text(province_code) is None and "q" not in problems.fields:
         problems.add("province_code", "is required when q is not given", "bắt buộc nhập khi không có q")
+    area = _area(problems, district, _text(province_code) is not None or "province_code" in problems.fields)
     problems.raise_if_any()
-    accept = (lambda fields: kind in (fields.get("types") or [])) if kind else None
+    of_kind = (lambda fields: kind in (fields.get("types") or [])) if kind else None
+    accept = _accepting(of_kind, _in_area(area, province))
     if query is not None:
-        return _search("FACILITY", query, province, limit, next_token, accept, filters=(kind,))
-    return _list(f"FACILITY#{province}", limit, next_token, accept=accept, filters=(kind,))
+        return _search("FACILITY", query, province, limit, next_token, accept, filters=(kind, area))
+    return _list(f"FACILITY#{province}", limit, next_token, accept=accept, filters=(kind, area))
 
 
 def employers(q: str | None = None, province_code: str | None = None, limit: int = DEFAULT_LIMIT,
-              next_token: str | None = None) -> Page:
-    """Units participating in social insurance, by name or tax code (`q`), or a province's list."""
+              next_token: str | None = None, district: str | None = None) -> Page:
+    """Units participating in social insurance, by name or tax code (`q`), or a province's list; optionally
+    in one area (`district`: a ward, or a former district)."""
     problems = FieldProblems()
     query, province = _query(problems, q), _province(problems, province_code)
     if query is None and _text(province_code) is None and "q" not in problems.fields:
         problems.add("q", "give q (a name or tax code) or province_code",
                      "cần nhập q (tên hoặc mã số thuế) hoặc province_code")
+    area = _area(problems, district, _text(province_code) is not None or "province_code" in problems.fields)
     problems.raise_if_any()
+    accept = _in_area(area, province)
     if query is not None:
-        return _search("EMPLOYER", query, province, limit, next_token, code_field="tax_code")
-    return _list(f"EMPLOYER#{province}", limit, next_token)
+        return _search("EMPLOYER", query, province, limit, next_token, accept, code_field="tax_code",
+                       filters=(area,))
+    return _list(f"EMPLOYER#{province}", limit, next_token, accept=accept, filters=(area,))
 
 
 def collection_points(province_code: str | None, district: str | None = None, limit: int = DEFAULT_LIMIT,
                       next_token: str | None = None) -> Page:
-    """A province's collection points and agents (voluntary BHXH, household BHYT), by district then name;
-    `district` with or without its unit word ("Hoàn Kiếm" = "Quận Hoàn Kiếm")."""
+    """A province's collection points and agents (voluntary BHXH, household BHYT), by ward then name;
+    `district` keeps one area: a ward ("Phường Cửa Nam", "Cửa Nam"), or a former district ("Quận Hoàn
+    Kiếm", "Hoàn Kiếm") and the wards that replaced it."""
     problems = FieldProblems()
     province = _province(problems, province_code)
     if _text(province_code) is None:
         problems.add("province_code", "is required", "bắt buộc nhập")
-    district_text = _text(district)
-    prefix = None
-    if district_text is not None:
-        if len(district_text) > MAX_QUERY_LENGTH or not district_key(district_text):
-            problems.add("district", f"must be a district name of at most {MAX_QUERY_LENGTH} characters",
-                         f"phải là tên quận, huyện dài tối đa {MAX_QUERY_LENGTH} ký tự")
-        else:
-            prefix = district_key(district_text) + "#"
+    area = _area(problems, district, True)  # a missing province_code is already named above
     problems.raise_if_any()
-    return _list(f"COLLECTION_POINT#{province}", limit, next_token, sort_prefix=prefix)
+    return _list(f"COLLECTION_POINT#{province}", limit, next_token, accept=_in_area(area, province),
+                 filters=(area,))

@@ -1,7 +1,7 @@
 """The counter console in a real browser: headless Chromium (Debian's package) driven by Playwright, against
 the real local server (`make run` on free ports, with a 40-second verification window).
 
-One play, in order, as the day goes at the counter of BHXH quận Hoàn Kiếm (and one at Ba Đình):
+One play, in order, as the day goes at the counter of BHXH cơ sở Hoàn Kiếm (and one at Ba Đình):
 a wrong authenticator code is refused → the officer signs in → the queue shows a registration filed a
 moment ago → its reference typed into the scan box opens it → both ticks → approve → the citizen's SMS
 → another registration, found by name, is rejected with a common reason → the SMS carries it → the help
@@ -210,7 +210,7 @@ def test_the_officer_opens_a_fresh_registration_by_its_reference_and_approves_it
     expect(row).to_contain_text("0102345678")
     expect(row.locator("td.urgent")).to_be_visible()  # under a day left: red, with the words saying so
     expect(page.locator("#queue-rows tr")).to_have_count(2)
-    expect(page.locator("#office-name")).to_contain_text("BHXH quận Hoàn Kiếm")
+    expect(page.locator("#office-name")).to_contain_text("BHXH cơ sở Hoàn Kiếm")
     assert low_contrast(page) == []
     shot(page, "queue.png")
 

@@ -64,7 +64,7 @@ def test_the_procedure_on_the_local_server(local_server):
     registration = f"{base}/v1/registrations/{body['registration_id']}"
     submitted = requests.post(f"{registration}/submit", json={}, headers=key, timeout=20)
     assert submitted.status_code == 200, submitted.text
-    assert "BHXH quan Hoan Kiem" in _wait_for(lambda: _sms(base, "0912345678"))[0]
+    assert "BHXH co so Hoan Kiem" in _wait_for(lambda: _sms(base, "0912345678"))[0]
     pdf = requests.get(f"{registration}/form01", headers={**key, "Accept": "application/pdf"}, timeout=10)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 

@@ -246,5 +246,5 @@ def test_staff_me_names_the_office(client):
     me = call(client, "GET", "/v1/admin/me", headers=staff.auth)
     assert me.status == 200
     assert me.body == {"username": "canbo.hn-hk", "full_name": "Cán bộ kiểm thử", "office_code": "HN-HK",
-                       "office_name": "BHXH quận Hoàn Kiếm"}
+                       "office_name": "BHXH cơ sở Hoàn Kiếm"}
     assert call(client, "GET", "/v1/admin/me").status == 401

@@ -128,5 +128,5 @@ def test_reminders_go_out_before_the_deadline(client, settings_env):
     ]
     texts = citizen.sms()
     assert len(texts) == 4
-    assert texts[1] == texts[2] and "Nhac lich" in texts[1] and "BHXH quan Hoan Kiem" in texts[1]
+    assert texts[1] == texts[2] and "Nhac lich" in texts[1] and "BHXH co so Hoan Kiem" in texts[1]
     assert "qua han" in texts[3]

@@ -24,10 +24,10 @@ def test_citizen_registers_and_staff_approves(client):
     # Then the 10-day window is open, the SMS names the office and the deadline, Form 01 is printable
     assert submitted.status == 200, submitted.body
     assert submitted.body["status"] == "AWAITING_VERIFICATION"
-    assert submitted.body["office"]["name"] == "BHXH quận Hoàn Kiếm"
+    assert submitted.body["office"]["name"] == "BHXH cơ sở Hoàn Kiếm"
     assert submitted.body["form01_url"].startswith("https://")
     [sms] = citizen.sms()
-    assert "BHXH quan Hoan Kiem" in sms
+    assert "BHXH co so Hoan Kiem" in sms
     deadline_day = submitted.body["deadline_at"][:10]
     assert f"{deadline_day[8:10]}/{deadline_day[5:7]}/{deadline_day[:4]}" in sms
     assert deliver_tokens() == ["recorded"]

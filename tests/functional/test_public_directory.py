@@ -1,5 +1,7 @@
 """Public look-ups over HTTP, on the real data files: name search without diacritics, filters, pages,
-"nearby" against a brute-force distance over every office, 400s, and no Scan anywhere.
+"nearby" against a brute-force distance over every office, 400s, and no Scan anywhere. Every answer says
+whether the item is demo data; offices are found by the names they had before the 2025 reform, and the
+`district` filter takes a ward or a former district.
 
 The blueprint is served by a small Chalice app of its own (app.py wires it separately). The backend is
 built once for the module: the directory load takes seconds and these tests only read.
@@ -18,7 +20,7 @@ from chalice import Blueprint, Chalice, Response
 from chalice.test import Client
 from pygeohash.bounding_box import get_bounding_box
 
-from chalicelib.domain.directory_rows import district_key
+from chalicelib.domain.areas import area_key
 from chalicelib.domain.geo import cell, haversine_km
 from chalicelib.domain.text_search import matches, normalise
 from chalicelib.handlers import public_directory
@@ -35,6 +37,7 @@ def rows_of(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+OPENAPI = json.loads((DATA.parents[1] / "chalicelib" / "openapi.json").read_text(encoding="utf-8"))
 OFFICES = rows_of("offices.json")
 FACILITIES = rows_of("facilities.jsonl")
 EMPLOYERS = rows_of("employers.jsonl")
@@ -100,6 +103,14 @@ def all_pages(api: Client, path: str, **params: Any) -> list[dict[str, Any]]:
     raise AssertionError("pages never ended")
 
 
+def assert_matches_schema(body: Any, name: str) -> None:
+    """The answer is what chalicelib/openapi.json says it is (nullable fields included)."""
+    from openapi_schema_validator import OAS30Validator
+
+    OAS30Validator({"allOf": [{"$ref": f"#/components/schemas/{name}"}], "components": OPENAPI["components"]}
+                   ).validate(body)
+
+
 def codes(items: list[dict[str, Any]], field: str = "code") -> list[str]:
     return [item[field] for item in items]
 
@@ -107,14 +118,44 @@ def codes(items: list[dict[str, Any]], field: str = "code") -> list[str]:
 # --- name search ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("q", ["Hoan Kiem", "hoàn kiếm", "BHXH QUẬN HOÀN KIẾM", "quan hoan k", "kiem"])
-def test_offices_are_found_by_name_without_diacritics(api, q):
+@pytest.mark.parametrize("q", ["Hoan Kiem", "hoàn kiếm", "BHXH CƠ SỞ HOÀN KIẾM", "kiem", "cửa nam",
+                               # the name it had before 1/7/2025, as people still say it
+                               "BHXH QUẬN HOÀN KIẾM", "quan hoan k", "quận Hoàn Kiếm"])
+def test_offices_are_found_by_name_former_name_or_ward_without_diacritics(api, q):
     reply = get(api, "/v1/offices", q=q)
     assert reply.status == 200
     assert codes(reply.body["items"]) == ["HN-HK"]
     office = reply.body["items"][0]
-    assert office["name"] == "BHXH quận Hoàn Kiếm" and office["province_code"] == "01"
-    assert {"address", "phone", "lat", "lon", "parent_name"} <= set(office)
+    assert office["name"] == "BHXH cơ sở Hoàn Kiếm" and office["province_code"] == "01"
+    assert office["former_names"] == ["BHXH quận Hoàn Kiếm"]
+    assert office["served_areas"] == ["Phường Hoàn Kiếm", "Phường Cửa Nam"]
+    assert {"address", "phone", "lat", "lon", "parent_name", "opening_hours"} <= set(office)
+
+
+def test_the_hoan_kiem_office_answers_on_the_guides_number(api):
+    [office] = get(api, "/v1/offices", q="hoan kiem").body["items"]
+    assert office["phone"] == "0243 9440116"
+    nearby = get(api, "/v1/offices/nearby", lat=21.0285, lon=105.8542, radius_km=0.5).body["items"]
+    assert [(o["code"], o["phone"]) for o in nearby] == [("HN-HK", "0243 9440116")]
+
+
+def test_office_addresses_name_the_ward_and_province_of_today_not_a_district(api):
+    offices = all_pages(api, "/v1/offices", province_code="01", limit=100)
+    assert offices
+    for office in offices:
+        assert not any(unit in normalise(office["address"]).split() for unit in ("quan", "huyen")), office
+        assert office["address"].endswith("Thành phố Hà Nội")
+        assert office["opening_hours"]["vi"] and office["opening_hours"]["en"]
+        if office["parent_name"]:  # a grassroots office: named after its area, serving its wards
+            assert office["name"].startswith("BHXH cơ sở ") and office["served_areas"], office
+            assert office["address"].split(",")[0] in office["served_areas"]
+
+
+def test_a_grassroots_office_answers_only_for_the_phone_we_can_cite(api):
+    offices = all_pages(api, "/v1/offices", q="bhxh", limit=100)
+    phones = {o["code"]: o["phone"] for o in offices}
+    assert phones["HN-HK"] == "0243 9440116"
+    assert {code for code, phone in phones.items() if phone} == {"HN-HK"}  # no invented numbers
 
 
 @pytest.mark.parametrize("path", ["/v1/offices", "/v1/facilities", "/v1/employers"])
@@ -138,9 +179,36 @@ def test_office_search_within_a_province_and_by_province_alone(api):
 def test_a_clinic_is_found_by_name_without_diacritics(api, q):
     found = all_pages(api, "/v1/facilities", q=q)
     assert "01-001" in codes(found)
-    assert "Bệnh viện Bạch Mai" in [f["name"] for f in found]
     expected = {f["facility_code"] for f in FACILITIES if matches(q, normalise(f["name"]))}
     assert set(codes(found)) == expected
+
+
+def test_a_real_hospital_is_shown_only_with_the_facts_its_source_gives(api):
+    [bach_mai] = [f for f in get(api, "/v1/facilities", q="bach mai").body["items"] if f["code"] == "01-001"]
+    assert bach_mai["name"] == "Bệnh viện Bạch Mai" and bach_mai["demo"] is False
+    assert bach_mai["address"] == "Số 78 Giải Phóng, Thành phố Hà Nội"  # not "235 Giải Phóng"
+    assert (bach_mai["phone"], bach_mai["lat"], bach_mai["lon"]) == (None, None, None)  # nothing invented
+    [cho_ray] = get(api, "/v1/facilities", q="cho ray", province_code="79").body["items"]
+    assert cho_ray["address"].startswith("Số 201B Nguyễn Chí Thanh") and cho_ray["demo"] is False
+
+
+@pytest.mark.parametrize(("path", "params", "schema"), [
+    ("/v1/facilities", {"province_code": "01"}, "FacilityPage"), ("/v1/facilities", {"q": "benh vien"}, "FacilityPage"),
+    ("/v1/employers", {"province_code": "79"}, "EmployerPage"), ("/v1/employers", {"q": "cong ty"}, "EmployerPage"),
+    ("/v1/collection-points", {"province_code": "01"}, "CollectionPointPage"),
+    ("/v1/offices", {"province_code": "79"}, "OfficePage"), ("/v1/offices", {"q": "bhxh"}, "OfficePage"),
+    ("/v1/offices/nearby", {"lat": 21.0285, "lon": 105.8542, "radius_km": 50}, "NearbyOfficePage"),
+])
+def test_every_directory_answer_says_whether_the_item_is_demo_data(api, path, params, schema):
+    body = get(api, path, **params, limit=100).body
+    assert_matches_schema(body, schema)
+    items = body["items"]
+    assert items
+    for item in items:
+        assert isinstance(item["demo"], bool), item
+        # a demo row carries a fictional name plainly marked, or is an office with a cited parent body
+        if item["demo"] and path != "/v1/offices" and "nearby" not in path:
+            assert item["name"].endswith("(minh hoạ)"), item
 
 
 def test_clinics_by_type_and_province_are_exactly_those_of_the_file(api):
@@ -167,10 +235,11 @@ def test_clinic_search_with_type_and_province_filters(api):
 
 
 def test_employers_by_tax_code(api):
-    employer = next(e for e in EMPLOYERS if e["tax_code"] == "0124488848")
-    for q in ("0124488848", "0124 488 848", "01244888"):
-        assert codes(get(api, "/v1/employers", q=q).body["items"], "tax_code") == ["0124488848"]
-    assert get(api, "/v1/employers", q="0124488848").body["items"][0]["name"] == employer["name"]
+    employer = EMPLOYERS[0]
+    code = employer["tax_code"]
+    for q in (code, f"{code[:4]} {code[4:7]} {code[7:]}", code[:8]):
+        assert codes(get(api, "/v1/employers", q=q).body["items"], "tax_code") == [code]
+    assert get(api, "/v1/employers", q=code).body["items"][0]["name"] == employer["name"]
     branch = next(e for e in EMPLOYERS if "-" in e["tax_code"])
     parent = branch["tax_code"].split("-")[0]
     for q in (branch["tax_code"], branch["tax_code"].replace("-", "")):
@@ -182,8 +251,8 @@ def test_employers_by_tax_code(api):
 
 
 def test_employers_by_name_and_by_province(api):
-    found = get(api, "/v1/employers", q="hop tac xa van tai trang an").body["items"]
-    assert "0124488848" in codes(found, "tax_code")
+    found = get(api, "/v1/employers", q=EMPLOYERS[0]["name"]).body["items"]
+    assert EMPLOYERS[0]["tax_code"] in codes(found, "tax_code")
     q = "cong ty xay dung"
     expected = {e["tax_code"] for e in EMPLOYERS if matches(q, normalise(e["name"]))}
     assert expected and set(codes(all_pages(api, "/v1/employers", q=q, limit=50), "tax_code")) == expected
@@ -191,22 +260,55 @@ def test_employers_by_name_and_by_province(api):
     assert sorted(codes(listed, "tax_code")) == sorted(e["tax_code"] for e in EMPLOYERS if e["province_code"] == "48")
 
 
-def test_collection_points_by_province_and_district(api):
+def test_collection_points_by_province_listed_by_ward(api):
     hanoi = all_pages(api, "/v1/collection-points", province_code="01", limit=100)
     expected = sorted((p for p in POINTS if p["province_code"] == "01"),
-                      key=lambda p: f"{district_key(p['district'])}#{normalise(p['name'])}#{p['point_code']}")
+                      key=lambda p: f"{area_key(p['ward']) or '~'}#{normalise(p['name'])}#{p['point_code']}")
     assert codes(hanoi) == [p["point_code"] for p in expected]
-    assert all({"kind", "services", "district", "address", "phone", "lat", "lon"} <= set(p) for p in hanoi)
-    in_hoan_kiem = {p["point_code"] for p in POINTS if p["province_code"] == "01" and p["district"] == "Quận Hoàn Kiếm"}
-    for district in ("Quận Hoàn Kiếm", "Hoàn Kiếm", "hoan kiem", "QUAN HOAN KIEM"):
-        found = get(api, "/v1/collection-points", province_code="01", district=district).body["items"]
-        assert set(codes(found)) == in_hoan_kiem, district
+    assert all({"kind", "services", "ward", "former_district", "address", "phone", "lat", "lon", "demo"} <= set(p)
+               for p in hanoi)
+    assert not any("district" in p for p in hanoi)  # the districts are gone: ward, and former_district
+
+
+def test_the_district_filter_takes_a_ward(api):
+    ward = next(p["ward"] for p in POINTS if p["province_code"] == "01")  # e.g. "Phường Hoàn Kiếm"
+    in_ward = {p["point_code"] for p in POINTS if p["province_code"] == "01" and p["ward"] == ward}
+    bare = ward.split(" ", 1)[1]
+    for area in (ward, f"phuong {normalise(bare)}", ward.upper()):
+        found = get(api, "/v1/collection-points", province_code="01", district=area, limit=100).body["items"]
+        assert set(codes(found)) == in_ward, area
+    assert get(api, "/v1/collection-points", province_code="01", district="Phường Sài Gòn").body["items"] == []
+
+
+def test_the_district_filter_takes_a_former_district_as_an_alias_of_its_wards(api):
+    wards_of_hoan_kiem = ("Phường Hoàn Kiếm", "Phường Cửa Nam")
+    in_hoan_kiem = {p["point_code"] for p in POINTS if p["province_code"] == "01"
+                    and (p["former_district"] == "Quận Hoàn Kiếm" or p["ward"] in wards_of_hoan_kiem)}
+    assert in_hoan_kiem
+    for area in ("Quận Hoàn Kiếm", "Hoàn Kiếm", "hoan kiem", "QUAN HOAN KIEM"):
+        found = get(api, "/v1/collection-points", province_code="01", district=area, limit=100).body["items"]
+        assert set(codes(found)) == in_hoan_kiem, area
     # "Quận 1" is not "Quận 10" nor "Quận 12"
-    for district in ("Quận 1", "Quận 10"):
-        found = all_pages(api, "/v1/collection-points", province_code="79", district=district)
+    for area in ("Quận 1", "Quận 10"):
+        found = all_pages(api, "/v1/collection-points", province_code="79", district=area)
         assert set(codes(found)) == {p["point_code"] for p in POINTS
-                                     if p["province_code"] == "79" and p["district"] == district}
+                                     if p["province_code"] == "79" and p["former_district"] == area}
     assert get(api, "/v1/collection-points", province_code="01", district="Quận 1").body["items"] == []
+
+
+def test_clinics_and_employers_take_the_same_area_filter(api):
+    for path, rows, key in (("/v1/facilities", FACILITIES, "facility_code"), ("/v1/employers", EMPLOYERS, "tax_code")):
+        in_ba_dinh = {r[key] for r in rows if r["province_code"] == "01" and r["former_district"] == "Quận Ba Đình"}
+        found = all_pages(api, path, province_code="01", district="Quận Ba Đình", limit=10)
+        assert in_ba_dinh and set(codes(found, "code" if key == "facility_code" else key)) == in_ba_dinh, path
+        ward = next(r["ward"] for r in rows if r["province_code"] == "01" and r["ward"])
+        in_ward = {r[key] for r in rows if r["ward"] == ward}
+        found = all_pages(api, path, province_code="01", district=ward, limit=10)
+        assert set(codes(found, "code" if key == "facility_code" else key)) == in_ward, path
+    q = "benh vien"
+    found = all_pages(api, "/v1/facilities", q=q, province_code="01", district="Đống Đa")
+    assert set(codes(found)) == {f["facility_code"] for f in FACILITIES if f["province_code"] == "01"
+                                 and matches(q, normalise(f["name"])) and f["former_district"] == "Quận Đống Đa"}
 
 
 # --- pages ----------------------------------------------------------------------------------------------------
@@ -230,7 +332,10 @@ def test_pages_cover_everything_once_and_end_without_a_token(api):
 def test_a_token_only_continues_the_query_it_came_from(api):
     token = get(api, "/v1/facilities", province_code="79", limit=2).body["next_token"]
     search_token = get(api, "/v1/employers", q="cong ty", limit=2).body["next_token"]
-    point_token = get(api, "/v1/collection-points", province_code="01", district="Hoàn Kiếm", limit=1).body
+    busiest = max({f["former_district"] for f in FACILITIES if f["province_code"] == "01" and f["former_district"]},
+                  key=lambda d: sum(f["former_district"] == d for f in FACILITIES))
+    area_token = get(api, "/v1/facilities", province_code="01", district=busiest, limit=1).body
+    assert area_token["next_token"]
     for path, params in [
         ("/v1/facilities", {"province_code": "01", "next_token": token}),
         ("/v1/employers", {"province_code": "79", "next_token": token}),
@@ -241,10 +346,9 @@ def test_a_token_only_continues_the_query_it_came_from(api):
         reply = get(api, path, **params)
         assert reply.status == 400, (path, params)
         assert set(reply.body["error"]["fields"]) == {"next_token"}
-    if point_token["next_token"]:
-        other = get(api, "/v1/collection-points", province_code="01", district="Ba Đình",
-                    next_token=point_token["next_token"])
-        assert other.status == 400
+    for district in ("Phường Sài Gòn", None):  # another area, or none: another list
+        other = get(api, "/v1/facilities", province_code="01", district=district, next_token=area_token["next_token"])
+        assert other.status == 400, district
 
 
 # --- nearby ---------------------------------------------------------------------------------------------------
@@ -331,6 +435,9 @@ def test_bad_points_and_radii_are_400_naming_each_field(api, params, bad):
     ("/v1/collection-points", {}, {"province_code"}),
     ("/v1/collection-points", {"district": "Hoàn Kiếm"}, {"province_code"}),
     ("/v1/collection-points", {"province_code": "01", "district": "!!!"}, {"district"}),
+    ("/v1/collection-points", {"province_code": "01", "district": "x" * 101}, {"district"}),
+    ("/v1/facilities", {"q": "benh vien", "district": "Ba Đình"}, {"province_code"}),
+    ("/v1/employers", {"q": "cong ty", "district": "Phường Cửa Nam"}, {"province_code"}),
     ("/v1/offices", {"q": "b"}, {"q"}),
     ("/v1/offices", {"q": "hoan kiem", "province_code": "1"}, {"province_code"}),
     ("/v1/facilities", {"province_code": "01", "limit": "0"}, {"limit"}),
@@ -353,7 +460,7 @@ def test_no_look_up_ever_scans_a_table(api):
         get(api, "/v1/offices/nearby", lat=21.0285, lon=105.8542, radius_km=100)
         get(api, "/v1/facilities", q="benh vien bach mai", type="SICK_LEAVE")
         get(api, "/v1/facilities", province_code="01", type="BHYT_CONTRACT")
-        get(api, "/v1/employers", q="0124488848")
+        get(api, "/v1/employers", q=EMPLOYERS[0]["tax_code"])
         get(api, "/v1/employers", q="cong ty", province_code="79")
         get(api, "/v1/employers", province_code="79")
         get(api, "/v1/collection-points", province_code="01", district="Hoàn Kiếm")

@@ -358,3 +358,15 @@ def test_the_same_loader_takes_reference_data(aws, capsys):
     assert reports[0]["created"] == reports[0]["read"] >= 300
     assert load_records.main([str(DATA / "facilities.jsonl")]) == 0
     assert "unchanged 304" in capsys.readouterr().out
+
+
+def test_the_cli_refuses_a_reference_row_with_neither_source_nor_demo_naming_the_row(aws, tmp_path, capsys):
+    from local.seed import DATA
+
+    rows = [json.loads(line) for line in (DATA / "collection_points.jsonl").read_text(encoding="utf-8").splitlines()]
+    uncited = {k: v for k, v in rows[2].items() if k != "demo"}
+    path = write_jsonl(tmp_path / "collection_point.jsonl", [rows[0], rows[1], uncited])
+    code, out, _ = run_cli(capsys, str(path))
+    assert code == 1
+    assert "valid 2" in out and "rejected 1" in out
+    assert "row 3: source: is required unless the row is marked demo: true" in out

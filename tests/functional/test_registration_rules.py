@@ -207,8 +207,14 @@ def test_provinces_and_offices_for_the_office_choice(client):
     assert {"province_code": "01", "name": "Thành phố Hà Nội", "provincial_office_code": "HN"} in provinces
     offices = call(client, "GET", "/v1/offices?province_code=01&limit=100").body
     hoan_kiem = next(o for o in offices["items"] if o["code"] == "HN-HK")
-    assert hoan_kiem["name"] == "BHXH quận Hoàn Kiếm" and hoan_kiem["parent_name"] == "BHXH TP Hà Nội"
+    assert hoan_kiem["name"] == "BHXH cơ sở Hoàn Kiếm" and hoan_kiem["parent_name"] == "BHXH TP Hà Nội"
     assert {"address", "phone", "lat", "lon"} <= set(hoan_kiem)
+    # after the 2025 reform: the wards it serves, the name people still know, the guide's number, marked demo
+    assert hoan_kiem["served_areas"] == ["Phường Hoàn Kiếm", "Phường Cửa Nam"]
+    assert hoan_kiem["former_names"] == ["BHXH quận Hoàn Kiếm"]
+    assert hoan_kiem["phone"] == "0243 9440116" and hoan_kiem["demo"] is True
+    assert hoan_kiem["address"] == "Phường Hoàn Kiếm, Thành phố Hà Nội"
+    assert all(isinstance(o["demo"], bool) and isinstance(o["served_areas"], list) for o in offices["items"])
     first_page = call(client, "GET", "/v1/offices?province_code=01&limit=5").body
     rest = call(client, "GET", f"/v1/offices?province_code=01&limit=100&next_token={first_page['next_token']}").body
     codes = [o["code"] for o in first_page["items"] + rest["items"]]

@@ -149,6 +149,24 @@ def test_support_gives_hotline_email_hours_and_feedback_categories(api):
     ]
 
 
+def test_support_names_the_hoan_kiem_offices_help_line_and_what_is_only_illustrative(api):
+    from openapi_schema_validator import OAS30Validator
+
+    reply = get(api, "/v1/support").body
+    components = json.loads((DATA.parents[1] / "chalicelib" / "openapi.json").read_text(encoding="utf-8"))["components"]
+    OAS30Validator({"$ref": "#/components/schemas/SupportInfo", "components": components}).validate(reply)
+    assert {"office_code": "HN-HK", "name": "BHXH cơ sở Hoàn Kiếm", "phone": "0243 9440116", "hours": None,
+            "demo": False} in reply["help_lines"]
+    assert "024 3825 1734" not in json.dumps(reply)  # the number the old data gave
+    assert reply["demo_fields"] == ["hours"]  # the hotline's hours are not cited: a client labels them
+
+
+def test_the_hotline_hours_are_what_the_data_says_never_round_the_clock_unless_it_says_so(api):
+    hours = get(api, "/v1/support").body["hours"]
+    assert hours == SUPPORT["hours"]
+    assert not re.search(r"24\s*/\s*7|24\s*/\s*24|24 giờ|cả ngày|suốt ngày đêm", hours, re.IGNORECASE)
+
+
 def test_faq_without_q_lists_every_entry_by_id_page_by_page(api):
     seen, token = [], None
     for _ in range(5):
@@ -300,13 +318,24 @@ def test_faq_index_comes_from_a_query_and_is_kept_five_minutes(api, monkeypatch)
 
 def test_news_lists_newest_first_without_bodies(api):
     expected = [row["news_id"] for row in sorted(rows("news.jsonl"), key=lambda r: r["published_at"], reverse=True)]
-    first = get(api, "/v1/news?limit=10")
+    assert len(expected) > 5
+    first = get(api, "/v1/news?limit=5")
     assert first.status == 200
-    assert [item["news_id"] for item in first.body["items"]] == expected[:10]
+    assert [item["news_id"] for item in first.body["items"]] == expected[:5]
     assert all("body" not in item and item["title"] and item["summary"] for item in first.body["items"])
-    second = get(api, f"/v1/news?limit=10&next_token={first.body['next_token']}").body
-    assert [item["news_id"] for item in second["items"]] == expected[10:]
+    second = get(api, f"/v1/news?limit=5&next_token={first.body['next_token']}").body
+    assert [item["news_id"] for item in second["items"]] == expected[5:]
     assert second["next_token"] is None
+
+
+def test_every_news_item_says_whether_it_is_demo(api):
+    listed = get(api, "/v1/news?limit=100").body["items"]
+    assert listed and all(item["demo"] is True for item in listed)  # no item of today's file is cited
+    assert get(api, f"/v1/news/{listed[0]['news_id']}").body["demo"] is True
+    DirectoryItem("NEWS#n-cited", collection="NEWS", list_key="NEWS", sort_key="2020-01-01T00:00:00Z",
+                  fields={"news_id": "n-cited", "title": "T", "summary": "S", "body": "B", "tags": [],
+                          "published_at": "2020-01-01T07:00:00+07:00"}, source_hash="test").save()
+    assert get(api, "/v1/news/n-cited").body["demo"] is False  # stored without the flag: said false, not left out
 
 
 def test_one_news_item_has_its_body_and_an_unknown_one_is_404(api):

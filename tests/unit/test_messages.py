@@ -35,7 +35,7 @@ from chalicelib.domain.messages import (
 REGISTRATION_ID = "3f2a9c1e-7b4d-4e8a-9f01-23456789abcd"
 REFERENCE = "3F2A9C1E"
 DEADLINE = datetime(2026, 12, 5, 16, 59, 59, tzinfo=UTC)  # 23:59:59 on 05/12/2026 in Viet Nam
-OFFICE = "BHXH quận Hoàn Kiếm"
+OFFICE = "BHXH cơ sở Hoàn Kiếm"
 SNS_SMS_LIMIT_BYTES = 1600
 ONE_SEGMENT = 160
 TWO_SEGMENTS = 2 * 153  # a concatenated GSM-7 message carries 153 characters a segment
@@ -134,7 +134,7 @@ def test_every_sms_fits_the_sns_limit(office: str):
 def test_the_submitted_sms_names_the_office_and_the_deadline_in_vietnam_time():
     text = submitted_sms(REGISTRATION_ID, OFFICE, DEADLINE)
 
-    assert "BHXH quan Hoan Kiem" in text
+    assert "BHXH co so Hoan Kiem" in text
     assert "23:59 ngay 05/12/2026" in text
     assert REFERENCE in text
 
