@@ -189,6 +189,7 @@ def update(registration: Registration, body: dict[str, Any]) -> tuple[int, dict[
     if form.email is None:
         actions.append(Registration.email.remove())
     actions += [
+        Registration.commitment_accepted_at.remove(),  # given for the form as it was; asked again at submit
         Registration.office_status.set(f"{form.office_code}#{registration.status}"),
         Registration.updated_at.set(stored(now)),
         Registration.draft_expires_epoch.set(_draft_expiry(now)),

@@ -150,7 +150,7 @@ def submit(registration: Registration, correlation_id: str) -> tuple[int, dict[s
         action="SUBMIT",
         from_status=status.value,
         to_status=AWAITING,
-        detail=f"attempt {attempt}",
+        detail=f"attempt {attempt}; commitment accepted",
         at=stored(now),
     )
     try:

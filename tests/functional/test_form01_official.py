@@ -137,6 +137,21 @@ def test_the_accepted_commitment_is_recorded_with_the_submission(client):
     assert citizen.status().body["commitment"]["accepted_at"] == submitted.body["submitted_at"]
 
 
+def test_a_correction_after_a_rejection_asks_for_the_commitment_again(client):
+    citizen = Citizen(client).submitted()
+    staff = Staff.signed_in(client)
+    assert staff.reject(citizen.registration_id).status == 200
+    audit = staff.open(citizen.registration_id).body["audit"]
+    assert [e["detail"] for e in audit if e["action"] == "SUBMIT"] == ["attempt 1; commitment accepted"]
+
+    assert citizen.correct(address="Số 14 phố Hàng Bài, phường Hoàn Kiếm, Hà Nội").status == 200
+
+    assert citizen.status().body["commitment"]["accepted_at"] is None
+    refused = call(client, "POST", f"/v1/registrations/{citizen.registration_id}/submit", {}, citizen.key_header)
+    assert refused.status == 400 and set(refused.body["error"]["fields"]) == {"commitment_accepted"}
+    assert citizen.submit().status == 200
+
+
 # --- identity cards in 2026 ------------------------------------------------------------------------------------
 
 
