@@ -14,8 +14,9 @@ const STATUSES = ["AWAITING_VERIFICATION", "APPROVED", "REJECTED", "EXPIRED"];
 const SCHEMES = ["", "BHXH", "BHTN", "TNLD_BNN", "BHYT"];
 const FEEDBACK_STATUSES = ["OPEN", "ANSWERED"];
 const IMAGE_KINDS = ["id_front", "id_back", "portrait"];
-const FORM_FIELDS = ["full_name", "date_of_birth", "gender", "social_insurance_number", "id_type", "id_number",
-  "id_issued_on", "id_issued_by", "phone", "email", "address", "office_code"];
+const FORM_FIELDS = ["full_name", "date_of_birth", "gender", "nationality", "social_insurance_number", "id_type",
+  "id_number", "id_issued_on", "id_issued_by", "phone", "email", "address", "notice_channels", "office_code",
+  "commitment_accepted_at"];
 const REGISTER_FIELDS = new Set(["full_name", "date_of_birth", "gender", "id_number", "phone"]);
 const REASONS = ["reason.1", "reason.2", "reason.3", "reason.4", "reason.5", "reason.6"];
 const PAGE_SIZE = 20;
@@ -112,6 +113,9 @@ function genderText(value) {
 function fieldText(name, value) {
   if (value === null || value === undefined || value === "") return t("none");
   if (name === "gender") return genderText(value);
+  if (Array.isArray(value)) return value.map((v) => (has(`channel.${v}`) ? t(`channel.${v}`) : String(v))).join(", ");
+  if (name === "id_type" && has(`idtype.${value}`)) return t(`idtype.${value}`);
+  if (name.endsWith("_at")) return dateTime(value);
   if (name === "date_of_birth" || name === "id_issued_on" || name.endsWith("_from") || name.endsWith("_to")) {
     return date(value);
   }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from chalicelib.clock import VIETNAM_TZ
 
@@ -62,3 +62,30 @@ def plan_waits(start: datetime, deadline: datetime, reminder_offsets: tuple[int,
     # Round up, and add a second so the timeout never fires before the deadline has really passed.
     last = math.ceil((deadline - cursor).total_seconds()) + 1
     return WaitPlan(waits[0], waits[1], max(last, 1))
+
+
+# Thứ Hai … Chủ Nhật, by date.weekday()
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
+@dataclass(frozen=True)
+class LastDay:
+    """The last day to come to the office, as a person reads it (Vietnam time).
+
+    `until` is None when the window runs to the end of that day (the procedure's 10 days): the person can
+    come any time the office is open that day, so texts name the day and the opening hours, not 23:59.
+    A shortened window (local and tests) ends mid-day, and then the time is named too.
+    """
+
+    day: date
+    until: time | None
+
+    @property
+    def weekday_vi(self) -> str:
+        return WEEKDAYS_VI[self.day.weekday()]
+
+
+def last_day(deadline: datetime) -> LastDay:
+    local = deadline.astimezone(VIETNAM_TZ)
+    whole_day = local.time() >= time(23, 59)
+    return LastDay(local.date(), None if whole_day else local.time().replace(second=0, microsecond=0))

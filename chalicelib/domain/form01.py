@@ -2,6 +2,9 @@
 
 `parse_form01` turns an untrusted JSON body into a `Form01`, or raises `ValidationFailedError` whose
 `fields` say, in English and Vietnamese, what is wrong with every bad field at once.
+
+The fields added for the agency's form (nationality, the notice channels of "Nội dung đăng ký") are
+optional with defaults, so clients built before them keep working; see `form01_terms` for their wording.
 """
 
 from __future__ import annotations
@@ -13,7 +16,16 @@ from datetime import date
 from typing import Any
 
 from chalicelib.domain.contact import normalise_email, normalise_vn_mobile
-from chalicelib.domain.identity import ID_TYPES, id_number_problem
+from chalicelib.domain.form01_terms import NOTICE_CHANNELS, VIETNAM, default_channels, nationality_of
+from chalicelib.domain.identity import (
+    ACCEPTED_ID_TYPES,
+    CHIP_CARDS,
+    ID_TYPES,
+    foreign_passport_problem,
+    id_number_problem,
+    issue_date_problem,
+    retired_id_type_problem,
+)
 from chalicelib.errors import ValidationFailedError
 
 GENDERS = ("male", "female")
@@ -23,8 +35,9 @@ _OFFICE = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,31}$")
 
 FIELDS = (
     "full_name", "date_of_birth", "gender", "social_insurance_number", "id_type", "id_number",
-    "id_issued_on", "id_issued_by", "phone", "email", "address", "office_code",
+    "id_issued_on", "id_issued_by", "phone", "email", "address", "office_code", "nationality", "notice_channels",
 )
+OPTIONAL_FIELDS = ("email", "nationality", "notice_channels")
 
 
 @dataclass(frozen=True)
@@ -41,9 +54,13 @@ class Form01:
     email: str | None
     address: str
     office_code: str
+    nationality: str = VIETNAM  # Quốc tịch
+    notice_channels: tuple[str, ...] = ("SMS", "VSSID")  # where notices go (Nội dung đăng ký)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        fields = asdict(self)
+        fields["notice_channels"] = list(self.notice_channels)  # stored as a DynamoDB list
+        return fields
 
 
 def clean_text(value: str) -> str:
@@ -100,10 +117,12 @@ class _Checker:
             return None
         return value
 
-    def choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
+    def choice(self, name: str, allowed: tuple[str, ...], shown: tuple[str, ...] | None = None) -> str | None:
+        """One of `allowed`; the error names `shown` (the values a client should pick) when given."""
         value = self.text(name, max_len=20)
         if value is not None and value not in allowed:
-            self.fail(name, f"must be one of {', '.join(allowed)}", f"phải là một trong {', '.join(allowed)}")
+            listed = ", ".join(shown or allowed)
+            self.fail(name, f"must be one of {listed}", f"phải là một trong {listed}")
             return None
         return value
 
@@ -143,12 +162,24 @@ def parse_form01(body: dict[str, Any], today: date) -> Form01:
     sin = c.text("social_insurance_number", max_len=20)
     if sin is not None and not _SIN.fullmatch(sin):
         c.fail("social_insurance_number", "must be exactly 10 digits", "phải gồm đúng 10 chữ số")
-    id_type = c.choice("id_type", ID_TYPES)
+    nationality = _nationality(c)
+    id_type = c.choice("id_type", ID_TYPES, shown=ACCEPTED_ID_TYPES)
+    retired = retired_id_type_problem(id_type) if id_type is not None else None
+    if retired:
+        c.fail("id_type", *retired)
+        id_type = None
+    elif id_type in CHIP_CARDS and nationality is not None and nationality != VIETNAM:
+        c.fail("id_type", "a Can cuoc or CCCD card is issued to Vietnamese citizens only; a foreign national "
+               "registers with a passport (PASSPORT)",
+               "thẻ Căn cước/CCCD chỉ cấp cho công dân Việt Nam; người nước ngoài đăng ký bằng hộ chiếu")
     id_number = c.text("id_number", max_len=12)
     if id_number is not None:
         id_number = id_number.upper()
         if id_type is not None:
-            problem = id_number_problem(id_type, id_number, birth, gender)
+            if id_type == "PASSPORT" and nationality not in (None, VIETNAM):
+                problem = foreign_passport_problem(id_number)  # other countries number their own way
+            else:
+                problem = id_number_problem(id_type, id_number, birth, gender)
             if problem:
                 c.fail("id_number", *problem)
         elif not re.fullmatch(r"[A-Z0-9]{8,12}", id_number):
@@ -156,6 +187,8 @@ def parse_form01(body: dict[str, Any], today: date) -> Form01:
     issued_on = c.past_date("id_issued_on")
     if issued_on is not None and birth is not None and issued_on < birth:
         c.fail("id_issued_on", "must not be before the date of birth", "không được trước ngày sinh")
+    elif issued_on is not None and id_type is not None and (too_early := issue_date_problem(id_type, issued_on)):
+        c.fail("id_issued_on", *too_early)
     issued_by = c.text("id_issued_by", max_len=200, fold=True)
     phone_raw = c.text("phone", max_len=20)
     phone = normalise_vn_mobile(phone_raw) if phone_raw else None
@@ -169,6 +202,7 @@ def parse_form01(body: dict[str, Any], today: date) -> Form01:
     office_code = c.text("office_code", max_len=32)
     if office_code is not None and not _OFFICE.fullmatch(office_code):
         c.fail("office_code", "is not an office code", "không phải mã cơ quan BHXH")
+    channels = _notice_channels(c, email_given=email_raw is not None)
     if c.fields:
         raise ValidationFailedError(fields=c.fields, extra={"fields_vi": c.fields_vi})
     return Form01(
@@ -176,4 +210,44 @@ def parse_form01(body: dict[str, Any], today: date) -> Form01:
         social_insurance_number=sin, id_type=id_type, id_number=id_number,  # type: ignore[arg-type]
         id_issued_on=issued_on.isoformat(), id_issued_by=issued_by,  # type: ignore[union-attr,arg-type]
         phone=phone, email=email, address=address, office_code=office_code,  # type: ignore[arg-type]
+        nationality=nationality, notice_channels=channels,  # type: ignore[arg-type]
     )
+
+
+def _nationality(c: _Checker) -> str | None:
+    """Quốc tịch: Việt Nam when not given; the usual spellings of Việt Nam are stored as "Việt Nam"."""
+    raw = c.body.get("nationality")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return VIETNAM
+    value = c.text("nationality", min_len=2, max_len=60, fold=True)
+    if value is not None and not _NAME.fullmatch(value):
+        c.fail("nationality", "may contain only letters, spaces, hyphens and apostrophes",
+               "chỉ được chứa chữ cái, dấu cách, dấu gạch nối và dấu nháy")
+        return None
+    return nationality_of(value) if value is not None else None
+
+
+def _notice_channels(c: _Checker, *, email_given: bool) -> tuple[str, ...] | None:
+    """Where notices go: SMS always (the initial password only goes by SMS), e-mail only with an address,
+    the VssID app. Absent: SMS and the app, plus e-mail when an address is given. Kept in a fixed order."""
+    raw = c.body.get("notice_channels")
+    if raw is None:
+        return default_channels(email_given=email_given)
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        c.fail("notice_channels", f"must be a list of {', '.join(NOTICE_CHANNELS)}",
+               f"phải là danh sách gồm {', '.join(NOTICE_CHANNELS)}")
+        return None
+    unknown = [item for item in raw if item not in NOTICE_CHANNELS]
+    if unknown:
+        c.fail("notice_channels", f"must contain only {', '.join(NOTICE_CHANNELS)}",
+               f"chỉ được gồm {', '.join(NOTICE_CHANNELS)}")
+        return None
+    if "SMS" not in raw:
+        c.fail("notice_channels", "must include SMS: the initial password is sent only by SMS",
+               "phải có SMS: mật khẩu khởi tạo chỉ được gửi qua tin nhắn SMS")
+        return None
+    if "EMAIL" in raw and not email_given:
+        c.fail("notice_channels", "EMAIL needs an e-mail address in the email field",
+               "chọn EMAIL thì phải khai địa chỉ thư điện tử (email)")
+        return None
+    return tuple(channel for channel in NOTICE_CHANNELS if channel in raw)

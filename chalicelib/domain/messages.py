@@ -3,6 +3,10 @@
 SMS are written in Vietnamese without diacritics, as Vietnamese government and bank SMS usually are:
 a message with diacritics is sent as UCS-2, which cuts a segment from 160 to 70 characters and
 triples the cost, and some older handsets show it badly. E-mails keep full diacritics.
+
+Texts about the window name the last day and the office's opening hours (giờ làm việc), never a 23:59 no
+office keeps; with the hours unknown they say "trong gio lam viec". A rejection says how to correct and whom
+to call.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
-from chalicelib.clock import VIETNAM_TZ
+from chalicelib.domain.deadline import last_day
 
 _TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "\u00a0": " "})
 
@@ -29,21 +33,29 @@ def reference(registration_id: str) -> str:
     return registration_id[:8].upper()
 
 
-def _day(moment: datetime) -> str:
-    return moment.astimezone(VIETNAM_TZ).strftime("%H:%M ngay %d/%m/%Y")
+def _until(deadline: datetime) -> str:
+    """`han cuoi ngay 05/12/2026`, or with the time when a shortened window ends mid-day."""
+    last = last_day(deadline)
+    day = f"ngay {last.day:%d/%m/%Y}"
+    return f"han cuoi {day}" if last.until is None else f"han cuoi {last.until:%H:%M} {day}"
 
 
-def submitted_sms(registration_id: str, office_name: str, deadline: datetime) -> str:
+def _hours(opening_hours: str | None) -> str:
+    return f"gio lam viec: {opening_hours.strip()}" if opening_hours and opening_hours.strip() else "trong gio lam viec"
+
+
+def submitted_sms(registration_id: str, office_name: str, deadline: datetime, *, opening_hours: str | None) -> str:
+    """`opening_hours`: the office's giờ làm việc in Vietnamese, None when not known."""
     return unaccented(
         f"BHXH VN: Da nhan to khai {reference(registration_id)}. Mang giay to goc den {office_name} "
-        f"truoc {_day(deadline)} de doi chieu."
+        f"de doi chieu, {_until(deadline)} ({_hours(opening_hours)})."
     )
 
 
-def reminder_sms(registration_id: str, office_name: str, deadline: datetime) -> str:
+def reminder_sms(registration_id: str, office_name: str, deadline: datetime, *, opening_hours: str | None) -> str:
     return unaccented(
-        f"BHXH VN: Nhac lich: to khai so {reference(registration_id)} can doi chieu giay to goc tai "
-        f"{office_name} truoc {_day(deadline)}. Qua han, to khai se het hieu luc."
+        f"BHXH VN: Nhac lich: to khai {reference(registration_id)} can doi chieu giay to goc tai "
+        f"{office_name}, {_until(deadline)} ({_hours(opening_hours)}). Qua han, to khai het hieu luc."
     )
 
 
@@ -61,10 +73,16 @@ def approved_sms(username: str, initial_password: str, valid_days: int) -> str:
     )
 
 
-def rejected_sms(registration_id: str, reason: str) -> str:
+def _whom_to_call(office_name: str, office_phone: str | None) -> str:
+    return f"Can ho tro, goi {office_name}: {office_phone}." if office_phone else f"Can ho tro, lien he {office_name}."
+
+
+def rejected_sms(registration_id: str, reason: str, *, office_name: str, office_phone: str | None) -> str:
+    """The reason (at most 200 characters of it), how to correct (fix what it names, submit again in the
+    app) and whom to call (the office that decided)."""
     return unaccented(
         f"BHXH VN: To khai so {reference(registration_id)} chua duoc duyet. Ly do: {reason[:200].rstrip('. ')}. "
-        "Ban co the sua va gui lai to khai tren ung dung VssID."
+        f"Sua theo ly do tren roi gui lai to khai tren ung dung VssID. {_whom_to_call(office_name, office_phone)}"
     )
 
 
@@ -80,11 +98,16 @@ def approved_email(full_name: str, username: str, initial_password: str, valid_d
     return subject, body
 
 
-def rejected_email(full_name: str, registration_id: str, reason: str) -> tuple[str, str]:
+def rejected_email(full_name: str, registration_id: str, reason: str, *, office_name: str,
+                   office_phone: str | None) -> tuple[str, str]:
     subject = f"Tờ khai {reference(registration_id)} chưa được duyệt"
+    contact = f"{office_name}, điện thoại {office_phone}" if office_phone else office_name
     body = (
         f"Kính gửi {full_name},\n\nTờ khai đăng ký giao dịch điện tử số {reference(registration_id)} "
-        f"chưa được duyệt.\nLý do: {reason}\n\nBạn có thể sửa và gửi lại tờ khai trên ứng dụng VssID.\n\n"
+        f"chưa được duyệt.\nLý do: {reason}\n\n"
+        "Cách sửa: mở tờ khai trên ứng dụng VssID, sửa thông tin hoặc chụp lại ảnh theo lý do trên, rồi gửi lại "
+        "(Ghi nhận); bạn sẽ có thêm 10 ngày để mang giấy tờ gốc đến đối chiếu.\n"
+        f"Cần hỗ trợ, vui lòng liên hệ {contact}.\n\n"
         "Bảo hiểm xã hội Việt Nam"
     )
     return subject, body

@@ -72,10 +72,11 @@ def renew_uploads(registration_id: str) -> Response:
 @api_route(bp, "/v1/registrations/{registration_id}/submit", methods=["POST"], content_types=JSON)
 def submit_registration(registration_id: str) -> Response:
     request = bp.current_request
-    json_body(request)  # the body is not used, but it must not be garbage either
+    body = json_body(request)
     registration = _owned(registration_id)
 
     def submit() -> tuple[int, dict]:
+        submission.require_commitment(registration, body)  # the cam kết, before anything is paid or changed
         registrations.pay_for_notices(registration)  # 429 before anything changes when the phone's budget is spent
         return submission.submit(registration, correlation_id())
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -47,6 +54,10 @@ class Registration(Model):
     phone = UnicodeAttribute()
     email = UnicodeAttribute(null=True)
     address = UnicodeAttribute()
+    # Added with the agency's form; None on registrations stored before (read as Việt Nam / the defaults)
+    nationality = UnicodeAttribute(null=True)
+    notice_channels = ListAttribute(of=UnicodeAttribute, null=True)  # SMS / EMAIL / VSSID
+    commitment_accepted_at = UnicodeAttribute(null=True)  # the cam kết accepted at the current attempt's submit
 
     # The verification window of the current attempt
     attempt = NumberAttribute(default=0)

@@ -22,6 +22,7 @@ from chalicelib.aws import notifier, workflow
 from chalicelib.config import get_settings
 from chalicelib.domain import messages
 from chalicelib.domain.credentials import hash_password
+from chalicelib.domain.form01_terms import channels_or_default
 from chalicelib.domain.password_policy import new_citizen_initial_password
 from chalicelib.domain.registration_status import RegistrationStatus
 from chalicelib.errors import (
@@ -39,6 +40,7 @@ from chalicelib.models.base import condition_failed, transaction
 from chalicelib.models.registration import Registration
 from chalicelib.observability import logger, metrics
 from chalicelib.services import register_match
+from chalicelib.services.registrations import office_view
 from chalicelib.services.staff_auth import StaffIdentity
 from chalicelib.services.timestamps import parse, stored
 
@@ -226,10 +228,15 @@ def _deliver_initial_password(registration: Registration, account: Account, *, r
         logger.warning("initial password SMS failed", extra={"registration_id": registration.registration_id})
         raise ServiceUnavailableError() from None
     account.update(actions=[Account.initial_password_delivered.set(True)])
-    if account.email:
+    if account.email and _wants_email(registration):
         subject, text = messages.approved_email(account.full_name, account.username, password,
                                                 settings.initial_password_days)
         _best_effort_email(account.email, subject, text, registration.registration_id)
+
+
+def _wants_email(registration: Registration) -> bool:
+    """Whether Form 01 registered e-mail as a channel for notices (nội dung đăng ký)."""
+    return "EMAIL" in channels_or_default(registration.notice_channels, registration.email)
 
 
 def _best_effort_email(to: str, subject: str, text: str, registration_id: str) -> None:
@@ -283,6 +290,9 @@ def reject(staff: StaffIdentity, registration_id: str, body: dict[str, Any]) -> 
 
 
 def _send_rejection(registration: Registration) -> None:
+    # Whom to call is read before the mark, so a failed read leaves the notice to the retry.
+    office = office_view(registration.office_code) or {}
+    whom = {"office_name": str(office.get("name") or registration.office_code), "office_phone": office.get("phone")}
     # Marked before it is sent and given back if sending fails (as the submitted SMS is): marking after
     # sending made a failed mark send the notice twice on the retry.
     try:
@@ -296,13 +306,13 @@ def _send_rejection(registration: Registration) -> None:
         return  # another request sent it
     reason = registration.rejection_reason or ""
     try:
-        notifier.send_sms(registration.phone, messages.rejected_sms(registration.registration_id, reason))
+        notifier.send_sms(registration.phone, messages.rejected_sms(registration.registration_id, reason, **whom))
     except notifier.NotificationError:
         logger.warning("rejection SMS failed", extra={"registration_id": registration.registration_id})
         registration.update(actions=[Registration.decision_notice_sent.set(False)], add_version_condition=False)
         raise ServiceUnavailableError() from None
-    if registration.email:
-        subject, text = messages.rejected_email(registration.full_name, registration.registration_id, reason)
+    if registration.email and _wants_email(registration):
+        subject, text = messages.rejected_email(registration.full_name, registration.registration_id, reason, **whom)
         _best_effort_email(registration.email, subject, text, registration.registration_id)
 
 

@@ -24,6 +24,7 @@ from chalicelib.domain.credentials import new_token, same_digest, token_digest
 from chalicelib.domain.deadline import plan_waits, verification_deadline
 from chalicelib.domain.documents import ALLOWED_CONTENT_TYPES, DOCUMENT_KINDS, document_key
 from chalicelib.domain.form01 import Form01, parse_form01
+from chalicelib.domain.form01_terms import VIETNAM, channels_or_default, commitment_view
 from chalicelib.domain.registration_status import EDITABLE, SUBMITTABLE, RegistrationStatus
 from chalicelib.errors import (
     AccountExistsError,
@@ -188,6 +189,7 @@ def update(registration: Registration, body: dict[str, Any]) -> tuple[int, dict[
     if form.email is None:
         actions.append(Registration.email.remove())
     actions += [
+        Registration.commitment_accepted_at.remove(),  # given for the form as it was; asked again at submit
         Registration.office_status.set(f"{form.office_code}#{registration.status}"),
         Registration.updated_at.set(stored(now)),
         Registration.draft_expires_epoch.set(_draft_expiry(now)),
@@ -268,7 +270,8 @@ def office_view(office_code: str) -> dict[str, Any] | None:
     office = find_office(office_code)
     if office is None:
         return {"code": office_code}
-    return {k: v for k, v in office.as_api().items() if k in ("code", "name", "parent_name", "address", "phone")}
+    return {k: v for k, v in office.as_api().items()
+            if k in ("code", "name", "parent_name", "address", "phone", "opening_hours")}
 
 
 def _public_time(value: str | None) -> str | None:
@@ -299,5 +302,9 @@ def view(registration: Registration) -> dict[str, Any]:
             "email": registration.email,
             "address": registration.address,
             "office_code": registration.office_code,
+            "nationality": registration.nationality or VIETNAM,
+            "notice_channels": list(channels_or_default(registration.notice_channels, registration.email)),
         },
+        # Cam kết: shown before "Ghi nhận", accepted with `commitment_accepted: true` at each submit.
+        "commitment": {**commitment_view(), "accepted_at": _public_time(registration.commitment_accepted_at)},
     }

@@ -7,6 +7,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.aws import documents as document_store
 from chalicelib.domain.documents import DOCUMENT_KINDS, form01_key, image_filename, submitted_key
+from chalicelib.domain.form01_terms import VIETNAM, channels_or_default
 from chalicelib.domain.messages import reference
 from chalicelib.domain.registration_status import RegistrationStatus
 from chalicelib.errors import ValidationFailedError
@@ -105,6 +106,9 @@ def detail(staff: StaffIdentity, registration_id: str) -> dict[str, Any]:
         "phone": r.phone,
         "email": r.email,
         "address": r.address,
+        "nationality": r.nationality or VIETNAM,
+        "notice_channels": list(channels_or_default(r.notice_channels, r.email)),
+        "commitment_accepted_at": _time(r.commitment_accepted_at),
         "register": register_match.staff_view(r),  # the register's person beside the form, differences named
         "created_at": _time(r.created_at),
         "submitted_at": _time(r.submitted_at),

@@ -27,12 +27,15 @@ from chalicelib.domain.documents import (
     sniff_image_type,
     submitted_key,
 )
+from chalicelib.domain.form01_terms import VIETNAM, channels_or_default
+from chalicelib.domain.identity import retired_id_type_problem
 from chalicelib.domain.registration_status import SUBMITTABLE, RegistrationStatus
 from chalicelib.errors import (
     DocumentInvalidError,
     DocumentsMissingError,
     InvalidStateError,
     ServiceUnavailableError,
+    ValidationFailedError,
 )
 from chalicelib.models.audit import AuditEvent
 from chalicelib.models.base import condition_failed, transaction
@@ -78,18 +81,47 @@ def freeze_documents(registration_id: str) -> tuple[str, dict[str, str]]:
     return batch, types
 
 
+def opening_hours_vi(office: dict[str, Any]) -> str | None:
+    """The office's giờ làm việc in Vietnamese, None when the reference data does not know them."""
+    hours = office.get("opening_hours")
+    return hours.get("vi") if isinstance(hours, dict) else None
+
+
+def require_commitment(registration: Registration, body: dict[str, Any]) -> None:
+    """The declarant's cam kết for a submission that opens a window. The app shows it (GET …/{id}
+    `commitment`) before "Ghi nhận", and submitting is accepting it: API.md's submit takes an empty body, so
+    an absent `commitment_accepted` stays valid. A client that sends it must send `true` — anything else is
+    a refusal, never read as consent. A retry of a submission already made does not ask again."""
+    if RegistrationStatus(registration.status) not in SUBMITTABLE:
+        return
+    if "commitment_accepted" in body and body["commitment_accepted"] is not True:
+        raise ValidationFailedError(
+            "Read and accept the commitment of Form 01 (commitment_accepted: true) before submitting.",
+            "Vui lòng đọc và đồng ý với phần cam kết của Tờ khai 01 (commitment_accepted: true) trước khi gửi.",
+            fields={"commitment_accepted": "must be true: the declarant accepts the commitment (cam ket) "
+                                           "of Form 01"},
+            extra={"fields_vi": {"commitment_accepted": "phải là true: người kê khai đồng ý với phần cam kết "
+                                                        "của Tờ khai 01"}},
+        )
+
+
 def submit(registration: Registration, correlation_id: str) -> tuple[int, dict[str, Any]]:
     status = RegistrationStatus(registration.status)
     if status == RegistrationStatus.AWAITING_VERIFICATION:
         return finish(registration, correlation_id)  # a retry: complete whatever did not happen
     if status not in SUBMITTABLE:
         raise InvalidStateError()
+    refused = retired_id_type_problem(registration.id_type)
+    if refused:  # a draft saved before CMND was refused: correct it first (PUT)
+        raise ValidationFailedError(refused[0], refused[1], fields={"id_type": refused[0]},
+                                    extra={"fields_vi": {"id_type": refused[1]}})
     batch, types = freeze_documents(registration.registration_id)
     settings = get_settings()
     now = clock.now()
     deadline = verification_deadline(now, settings.deadline_seconds)
     office = office_view(registration.office_code) or {}
     office_name = str(office.get("name") or registration.office_code)
+    hours = opening_hours_vi(office)
     attempt = int(registration.attempt or 0) + 1
     actions = [
         Registration.status.set(AWAITING),
@@ -100,10 +132,12 @@ def submit(registration: Registration, correlation_id: str) -> tuple[int, dict[s
         Registration.documents_batch.set(batch),
         Registration.document_types.set(types),
         Registration.submitted_at.set(stored(now)),
+        Registration.commitment_accepted_at.set(stored(now)),
         Registration.deadline_at.set(stored(deadline)),
         Registration.deadline_epoch.set(int(deadline.timestamp())),
         Registration.reminders_sent.set(0),
-        Registration.notice_reminder.set(messages.reminder_sms(registration.registration_id, office_name, deadline)),
+        Registration.notice_reminder.set(
+            messages.reminder_sms(registration.registration_id, office_name, deadline, opening_hours=hours)),
         Registration.notice_expired.set(messages.expired_sms(registration.registration_id)),
         Registration.task_token.remove(),
         Registration.rejection_reason.remove(),
@@ -118,7 +152,7 @@ def submit(registration: Registration, correlation_id: str) -> tuple[int, dict[s
         action="SUBMIT",
         from_status=status.value,
         to_status=AWAITING,
-        detail=f"attempt {attempt}",
+        detail=f"attempt {attempt}; commitment accepted",
         at=stored(now),
     )
     try:
@@ -157,11 +191,13 @@ def _ensure_form01(registration: Registration) -> str:
 def render_form01(registration: Registration) -> bytes:
     from chalicelib.services.form01_pdf import build_form01_pdf
 
-    form = {
+    form: dict[str, Any] = {
         name: getattr(registration, name)
         for name in ("full_name", "date_of_birth", "gender", "social_insurance_number", "id_type", "id_number",
                      "id_issued_on", "id_issued_by", "phone", "email", "address")
     }
+    form["nationality"] = registration.nationality or VIETNAM
+    form["notice_channels"] = list(channels_or_default(registration.notice_channels, registration.email))
     office = office_view(registration.office_code) or {"code": registration.office_code}
     return build_form01_pdf(
         form, office, registration.registration_id, parse(registration.submitted_at), parse(registration.deadline_at)
@@ -198,7 +234,8 @@ def _send_submitted_sms(registration: Registration) -> None:
         return  # already sent for this attempt (or a newer attempt exists)
     office = office_view(registration.office_code) or {}
     office_name = str(office.get("name") or registration.office_code)
-    text = messages.submitted_sms(registration.registration_id, office_name, parse(registration.deadline_at))
+    text = messages.submitted_sms(registration.registration_id, office_name, parse(registration.deadline_at),
+                                  opening_hours=opening_hours_vi(office))
     try:
         notifier.send_sms(registration.phone, text)
     except notifier.NotificationError:

@@ -25,8 +25,8 @@ APPLICANT = {  # comes to Hoàn Kiếm with the right papers: approved
 }
 MISMATCHED = {  # the form says female, the register male: the officer rejects it
     "full_name": "Phạm Đức Thắng", "date_of_birth": "1979-09-09", "gender": "female",
-    "social_insurance_number": "0103456789", "id_type": "CMND", "id_number": "123456789",
-    "id_issued_on": "2012-06-15", "id_issued_by": "Công an TP Hà Nội",
+    "social_insurance_number": "0103456789", "id_type": "CAN_CUOC", "id_number": "001179012468",
+    "id_issued_on": "2025-02-10", "id_issued_by": "Bộ Công an",
     "phone": "0912 000 005", "address": "Số 21 phố Lý Thường Kiệt, phường Cửa Nam, Hà Nội", "office_code": "HN-HK",
 }
 LATECOMER = {  # files at Ba Đình and comes after the (shortened) deadline
@@ -62,7 +62,8 @@ def file_form01(base: str, form: dict[str, Any], seed: int = 1) -> Filed:
         upload = body["uploads"][kind]
         answer = requests.post(upload["url"], data=upload["fields"], files={"file": (f"{kind}.jpg", data)}, timeout=15)
         assert answer.status_code in (200, 201, 204), (kind, answer.text)
-    submitted = requests.post(f"{base}/v1/registrations/{body['registration_id']}/submit", json={}, timeout=30,
+    submitted = requests.post(f"{base}/v1/registrations/{body['registration_id']}/submit", timeout=30,
+                              json={"commitment_accepted": True},
                               headers={"X-Registration-Key": body["access_key"]})
     assert submitted.status_code == 200, submitted.text
     registration_id = body["registration_id"]

@@ -68,8 +68,8 @@ def form_for(person: dict[str, Any], office_code: str, phone: str = "0900000000"
     """Form 01 of a register person: the name, birth date and ID number the register has (what create checks),
     everything else marked as a test; an unassigned-looking phone unless one is given."""
     id_number = person["id_number"]
-    id_type = person.get("id_type") or ("CMND" if re.fullmatch(r"[0-9]{9}", id_number) else
-                                        "PASSPORT" if re.fullmatch(r"[A-Za-z][0-9]{7}", id_number) else "CCCD")
+    # A CMND (9 digits) is refused since 01/01/2025: the register's person must have a 12-digit card or passport.
+    id_type = person.get("id_type") or ("PASSPORT" if re.fullmatch(r"[A-Za-z][0-9]{7}", id_number) else "CCCD")
     return {
         "full_name": person["full_name"],
         "date_of_birth": person["date_of_birth"],
@@ -288,7 +288,7 @@ def test_a_submission_reaches_the_office_queue_and_a_rejection_closes_it(api, st
         upload = requests.post(presigned["url"], data=presigned["fields"], timeout=30,
                                files={"file": (f"{kind}.jpg", photo("JPEG", seed=seed), "image/jpeg")})
         assert upload.status_code in (200, 204), (kind, upload.status_code, upload.text)
-    submitted = api.post(f"{a_draft.path}/submit", json={}, headers=a_draft.key)
+    submitted = api.post(f"{a_draft.path}/submit", json={"commitment_accepted": True}, headers=a_draft.key)
     assert submitted.status_code == 200, submitted.text
     assert submitted.json()["status"] == "AWAITING_VERIFICATION" and submitted.json()["deadline_at"]
     pdf = api.get(f"{a_draft.path}/form01", headers={**a_draft.key, "Accept": "application/pdf"})

@@ -62,7 +62,7 @@ def test_the_procedure_on_the_local_server(local_server):
                                files={"file": ("p.jpg", photo("JPEG", seed=index))}, timeout=10)
         assert upload.status_code in (200, 204), (kind, upload.text)
     registration = f"{base}/v1/registrations/{body['registration_id']}"
-    submitted = requests.post(f"{registration}/submit", json={}, headers=key, timeout=20)
+    submitted = requests.post(f"{registration}/submit", json={"commitment_accepted": True}, headers=key, timeout=20)
     assert submitted.status_code == 200, submitted.text
     assert "BHXH co so Hoan Kiem" in _wait_for(lambda: _sms(base, "0912345678"))[0]
     pdf = requests.get(f"{registration}/form01", headers={**key, "Accept": "application/pdf"}, timeout=10)

@@ -100,8 +100,8 @@ def renew_uploads(w: World) -> None:
 
 def submit(w: World) -> None:
     citizen = w.other_registrant
-    reply = call(w.client, "POST", f"/v1/registrations/{citizen.registration_id}/submit", extras(),
-                 citizen.key_header)
+    reply = call(w.client, "POST", f"/v1/registrations/{citizen.registration_id}/submit",
+                 {**extras(), "commitment_accepted": True}, citizen.key_header)
     assert reply.status == 200, reply.body
     stored = w.registration(citizen)
     assert (stored.status, stored.attempt, stored.office_code) == ("AWAITING_VERIFICATION", 1, "HN-HK")

@@ -199,7 +199,7 @@ class Lifecycle(RuleBasedStateMachine):
         return account.change_flag or self.now - account.password_set_at > timedelta(days=180)
 
     def _submit(self, reg: Reg) -> Reply:
-        return self._call("POST", f"/v1/registrations/{reg.registration_id}/submit", {},
+        return self._call("POST", f"/v1/registrations/{reg.registration_id}/submit", {"commitment_accepted": True},
                     {"X-Registration-Key": reg.access_key})
 
     def _day(self) -> str:

@@ -24,6 +24,9 @@ VALID_FORM: dict[str, Any] = {
 }
 
 
+# What the app sends at "Ghi nhận": the person read and accepted Form 01's commitment (cam kết).
+SUBMIT_BODY: dict[str, Any] = {"commitment_accepted": True}
+
 TEST_CAPTCHA_ANSWER = "K7M4P"  # the answer of every captcha `solved_captcha` makes
 
 

@@ -84,7 +84,8 @@ DRAFT_PEOPLE = (
     {"social_insurance_number": "0102345678", "full_name": "Nguyễn Văn An", "date_of_birth": "1990-07-21",
      "gender": "male", "id_type": "CCCD", "id_number": "001090054321"},
     {"social_insurance_number": "0103456789", "full_name": "Phạm Đức Thắng", "date_of_birth": "1979-09-09",
-     "gender": "male", "id_type": "CMND", "id_number": "123456789"},
+     # The register says male, its card number (4th digit 1) female: the form must agree with the number.
+     "gender": "female", "id_type": "CAN_CUOC", "id_number": "001179012468", "id_issued_on": "2025-02-10"},
 )
 
 
@@ -92,7 +93,7 @@ def _draft_registration(base: str) -> dict[str, Any]:
     # In the staff member's office, so the admin operations find it; never submitted, so nothing is decided.
     for person in DRAFT_PEOPLE:
         captcha_id, answer = fresh_captcha(base)
-        form = {**VALID_FORM, **person, "id_issued_on": "2015-06-01", "phone": "0987654321",
+        form = {**VALID_FORM, "id_issued_on": "2015-06-01", **person, "phone": "0987654321",
                 "office_code": STAFF_OFFICE, "captcha_id": captcha_id, "captcha_answer": answer}
         created = requests.post(f"{base}/v1/registrations", json=form, timeout=TIMEOUT)
         if created.status_code != 409:

@@ -9,7 +9,7 @@ import pyotp
 
 from chalicelib.models.account import Account
 from local.outbox import messages_for
-from tests.support.api import VALID_FORM, Reply, call, in_register, solved_captcha, upload
+from tests.support.api import SUBMIT_BODY, VALID_FORM, Reply, call, in_register, solved_captcha, upload
 from tests.support.images import photo
 from tests.support.log_scan import remember
 
@@ -51,7 +51,7 @@ class Citizen:
             assert upload(self.uploads[kind], photo("JPEG", seed=index)) in (200, 201, 204)
 
     def submit(self, headers: dict[str, str] | None = None) -> Reply:
-        return call(self.client, "POST", f"/v1/registrations/{self.registration_id}/submit", {},
+        return call(self.client, "POST", f"/v1/registrations/{self.registration_id}/submit", SUBMIT_BODY,
                     {**self.key_header, **(headers or {})})
 
     def status(self) -> Reply:

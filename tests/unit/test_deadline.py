@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from chalicelib.clock import VIETNAM_TZ
-from chalicelib.domain.deadline import WaitPlan, plan_waits, verification_deadline
+from chalicelib.domain.deadline import WaitPlan, last_day, plan_waits, verification_deadline
 
 DEFAULT_OFFSETS = (259200, 86400)  # reminders 3 days and 1 day before the deadline
 
@@ -189,3 +189,28 @@ def test_any_window_is_covered_by_whole_second_waits_that_never_fire_a_reminder_
             sent_at = start + timedelta(seconds=elapsed)
             assert deadline - timedelta(seconds=offset) <= sent_at < deadline - timedelta(seconds=offset - 1)
             assert sent_at < deadline
+
+
+# --- last_day: what texts tell the person ---------------------------------------------------------------------
+
+
+def test_the_procedures_window_ends_with_a_whole_day_named_without_a_time():
+    last = last_day(verification_deadline(vn(2026, 11, 25, 10, 0)))
+
+    assert (last.day, last.until, last.weekday_vi) == (date(2026, 12, 5), None, "Thứ Bảy")
+
+
+def test_the_last_day_is_the_vietnam_day_whatever_zone_the_deadline_is_given_in():
+    assert last_day(utc(2026, 12, 5, 16, 59, 59)).day == date(2026, 12, 5)
+    assert last_day(utc(2026, 12, 5, 17, 30)).day == date(2026, 12, 6)
+
+
+def test_a_shortened_window_ending_mid_day_keeps_its_time_to_the_minute():
+    last = last_day(vn(2026, 12, 5, 14, 30, 45))
+
+    assert (last.day, last.until) == (date(2026, 12, 5), time(14, 30))
+
+
+@pytest.mark.parametrize(("day", "name"), [(7, "Thứ Hai"), (11, "Thứ Sáu"), (13, "Chủ Nhật")])
+def test_weekdays_are_named_in_vietnamese(day: int, name: str):
+    assert last_day(vn(2026, 12, day, 23, 59, 59)).weekday_vi == name

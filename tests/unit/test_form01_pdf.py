@@ -1,4 +1,6 @@
-"""Form 01 PDF: one page, real Vietnamese text, and a QR code that decodes to the registration id."""
+"""Form 01 PDF: one page, real Vietnamese text, the parts of the agency's form (addressee in full, nationality,
+content of the registration, commitment, the receiving officer's block), the last day with the office's
+hours, and a QR code that decodes to the registration id."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import io
 import re
 import unicodedata
 from datetime import UTC, datetime
+from typing import Any
 
 import pypdf
 import pytest
@@ -14,11 +17,13 @@ from chalicelib.services.form01_pdf import build_form01_pdf
 
 REGISTRATION_ID = "3f2a9c1e-7b4d-4e8a-9f01-23456789abcd"
 SUBMITTED = datetime(2025, 3, 3, 20, 15, tzinfo=UTC)  # 04/03/2025 03:15 in Viet Nam
-DEADLINE = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)  # 17:00 on 14/03/2025 in Viet Nam
+DEADLINE = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)  # 17:00 on 14/03/2025 in Viet Nam (a shortened window)
+WHOLE_DAY = datetime(2026, 12, 5, 16, 59, 59, tzinfo=UTC)  # the procedure's window: to the end of Sat 05/12/2026
+HOURS = "Thứ Hai – Thứ Sáu: 7:30–17:00; Thứ Bảy: 7:30–11:30"
 
 
-def _form(**overrides: str | None) -> dict[str, str | None]:
-    form: dict[str, str | None] = {
+def _form(**overrides: Any) -> dict[str, Any]:
+    form: dict[str, Any] = {
         "full_name": "Nguyễn Thị Hường",
         "date_of_birth": "1990-07-15",
         "gender": "female",
@@ -30,6 +35,8 @@ def _form(**overrides: str | None) -> dict[str, str | None]:
         "phone": "+84901234567",
         "email": "huong.nguyen@example.vn",
         "address": "Số 12 ngõ 34 phố Hàng Bài, phường Hoàn Kiếm, thành phố Hà Nội",
+        "nationality": "Việt Nam",
+        "notice_channels": ["SMS", "EMAIL", "VSSID"],
     }
     form.update(overrides)
     return form
@@ -44,7 +51,7 @@ OFFICE = {
 }
 
 
-def _build(**overrides: str | None) -> bytes:
+def _build(**overrides: Any) -> bytes:
     return build_form01_pdf(_form(**overrides), OFFICE, REGISTRATION_ID, SUBMITTED, DEADLINE)
 
 
@@ -73,7 +80,8 @@ def test_vietnamese_text_is_extractable(pdf: bytes) -> None:
         "Nguyễn Thị Hường",
         "Hoàn Kiếm",
         "Mẫu số 01",
-        "Kính gửi: BHXH TP Hà Nội - BHXH quận Hoàn Kiếm",
+        "Kính gửi: Bảo hiểm xã hội quận Hoàn Kiếm (thuộc Bảo hiểm xã hội thành phố Hà Nội)",
+        "Quốc tịch: Việt Nam",
         "0123456789",
         "Nữ",
         "Căn cước công dân",
@@ -83,7 +91,7 @@ def test_vietnamese_text_is_extractable(pdf: bytes) -> None:
         "Số tham chiếu: 3F2A9C1E",
         REGISTRATION_ID,
         "Ngày ghi nhận: 04/03/2025",
-        "17:00 ngày 14/03/2025",
+        "17:00 ngày Thứ Sáu, 14/03/2025",
         "chịu trách nhiệm trước pháp luật",
     ):
         assert expected in text, expected
@@ -93,8 +101,83 @@ def test_vietnamese_text_is_extractable(pdf: bytes) -> None:
 def test_missing_email_and_parent_office() -> None:
     office = {**OFFICE, "parent_name": None}
     text = _text(build_form01_pdf(_form(email=None), office, REGISTRATION_ID, SUBMITTED, DEADLINE))
-    assert "Kính gửi: BHXH quận Hoàn Kiếm" in text
+    assert "Kính gửi: Bảo hiểm xã hội quận Hoàn Kiếm" in text
+    assert "(thuộc" not in text
     assert re.search(r"Thư điện tử: ?—", text)
+
+
+def test_a_foreign_national_with_a_passport_is_printed_with_their_nationality() -> None:
+    text = _text(_build(nationality="Nhật Bản", id_type="PASSPORT", id_number="TZ123456"))
+
+    assert "Quốc tịch: Nhật Bản" in text
+    assert "Loại giấy tờ: Hộ chiếu" in text
+
+
+def test_a_can_cuoc_card_is_printed_as_can_cuoc() -> None:
+    text = _text(_build(id_type="CAN_CUOC", id_issued_on="2025-02-10", id_issued_by="Bộ Công an"))
+
+    assert "Loại giấy tờ: Căn cước Số: 001190012345" in text
+    assert "Căn cước công dân" not in text
+
+
+def test_a_registration_stored_before_nationality_existed_prints_viet_nam() -> None:
+    assert "Quốc tịch: Việt Nam" in _text(_build(nationality=None, notice_channels=None))
+
+
+def test_the_content_of_the_registration_names_the_account_and_ticks_the_chosen_channels(pdf: bytes) -> None:
+    text = _text(pdf)
+
+    assert "II. NỘI DUNG ĐĂNG KÝ" in text
+    assert "tên đăng nhập là mã số BHXH 0123456789" in text
+    assert "[x] Tin nhắn SMS tới số 0901234567" in text
+    assert "[x] Thư điện tử tới huong.nguyen@example.vn" in text
+    assert "[x] Ứng dụng VssID" in text
+
+
+def test_a_channel_not_chosen_is_printed_unticked() -> None:
+    text = _text(_build(notice_channels=["SMS"]))
+
+    assert "[x] Tin nhắn SMS tới số 0901234567" in text
+    assert re.search(r"\[ *\] Thư điện tử(?! tới)", text)
+    assert re.search(r"\[ *\] Ứng dụng VssID", text)
+
+
+def test_the_commitment_is_printed_point_by_point(pdf: bytes) -> None:
+    from chalicelib.domain.form01_terms import COMMITMENT_VI
+
+    text = _text(pdf)
+    assert "III. CAM KẾT" in text
+    for number, point in enumerate(COMMITMENT_VI, start=1):
+        assert f"{number}. {point}" in text
+    assert "giữ bí mật tên đăng nhập, mật khẩu" in text
+
+
+def test_a_block_for_the_receiving_officer_is_left_blank_beside_the_signature(pdf: bytes) -> None:
+    text = _text(pdf)
+
+    assert "PHẦN DÀNH CHO CƠ QUAN BHXH" in text
+    assert "Ngày nhận: ...../...../........" in text
+    assert "Người nhận (ký, ghi rõ họ tên):" in text
+    assert text.index("PHẦN DÀNH CHO CƠ QUAN BHXH") > text.index("Số tham chiếu")
+
+
+def test_the_deadline_names_the_last_day_and_the_opening_hours_not_midnight() -> None:
+    office = {**OFFICE, "opening_hours": {"vi": HOURS, "en": "Mon–Fri 7:30–17:00"}}
+
+    text = _text(build_form01_pdf(_form(), office, REGISTRATION_ID, SUBMITTED, WHOLE_DAY))
+
+    assert "trong giờ làm việc, chậm nhất ngày Thứ Bảy, 05/12/2026" in text
+    assert f"Giờ làm việc: {HOURS}" in text
+    assert "23:59" not in text
+
+
+def test_unknown_opening_hours_still_say_within_working_hours_and_send_the_reader_to_the_phone() -> None:
+    text = _text(build_form01_pdf(_form(), {**OFFICE, "opening_hours": None}, REGISTRATION_ID, SUBMITTED, WHOLE_DAY))
+
+    assert "trong giờ làm việc, chậm nhất ngày Thứ Bảy, 05/12/2026" in text
+    assert "Giờ làm việc: vui lòng gọi điện thoại cơ quan BHXH" in text
+    assert "Điện thoại cơ quan BHXH: 024 3826 1234" in text
+    assert "23:59" not in text
 
 
 def test_longest_address_wraps_and_stays_on_one_page() -> None:
@@ -113,6 +196,7 @@ def test_every_field_at_its_maximum_loses_nothing() -> None:
         full_name=full_name,
         id_issued_by="Cục Cảnh sát quản lý hành chính về trật tự xã hội, Bộ Công an " * 3,
         email=email,
+        nationality="Cộng hòa Dân chủ Nhân dân Lào " * 2,
     )
     pages = [" ".join(unicodedata.normalize("NFC", p.extract_text()).split()) for p in _reader(pdf).pages]
     assert len(pages) <= 2

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.form01 import FIELDS, Form01, parse_form01
+from chalicelib.domain.form01 import FIELDS, OPTIONAL_FIELDS, Form01, parse_form01
 from chalicelib.errors import ValidationFailedError
 
 TODAY = date(2026, 11, 25)
@@ -32,7 +32,8 @@ VALID: dict[str, Any] = {
     "address": "Số 12 phố Hàng Bài, phường Hoàn Kiếm, Hà Nội",
     "office_code": "HN-HK",
 }
-REQUIRED = tuple(name for name in FIELDS if name != "email")
+REQUIRED = tuple(name for name in FIELDS if name not in OPTIONAL_FIELDS)
+TEXT_FIELDS = tuple(name for name in FIELDS if name != "notice_channels")
 
 
 def body(**changes: Any) -> dict[str, Any]:
@@ -104,9 +105,18 @@ INVALID: list[tuple[str, dict[str, Any], str, str]] = [
     ("sin-fullwidth", {"social_insurance_number": "０１２３４５６７８９"}, "social_insurance_number", "10 digits"),
     ("sin-spaced", {"social_insurance_number": "01234 5678"}, "social_insurance_number", "exactly 10 digits"),
     # id_type
-    ("id-type-lowercase", {"id_type": "cccd"}, "id_type", "one of CCCD, CMND, PASSPORT"),
-    ("id-type-unknown", {"id_type": "CMT"}, "id_type", "one of CCCD, CMND, PASSPORT"),
-    ("id-type-driving-licence", {"id_type": "GPLX"}, "id_type", "one of CCCD, CMND, PASSPORT"),
+    ("id-type-lowercase", {"id_type": "cccd"}, "id_type", "one of CCCD, CAN_CUOC, PASSPORT"),
+    ("id-type-unknown", {"id_type": "CMT"}, "id_type", "one of CCCD, CAN_CUOC, PASSPORT"),
+    ("id-type-driving-licence", {"id_type": "GPLX"}, "id_type", "one of CCCD, CAN_CUOC, PASSPORT"),
+    ("id-type-can-cuoc-lowercase", {"id_type": "can_cuoc"}, "id_type", "one of CCCD, CAN_CUOC, PASSPORT"),
+    # the CMND expired on 01/01/2025, whatever its number looks like
+    ("cmnd-9-digits", {"id_type": "CMND", "id_number": "123456789"}, "id_type", "ceased to be valid on 01/01/2025"),
+    ("cmnd-12-digits", {"id_type": "CMND", "id_number": "001190012345"}, "id_type", "use your Can cuoc or CCCD"),
+    ("cmnd-8-digits", {"id_type": "CMND", "id_number": "12345678"}, "id_type", "(CMND) ceased to be valid"),
+    # a Căn cước or CCCD card is for Vietnamese citizens
+    ("foreigner-with-cccd", {"nationality": "Nhật Bản"}, "id_type", "Vietnamese citizens only"),
+    ("foreigner-with-can-cuoc", {"nationality": "Hàn Quốc", "id_type": "CAN_CUOC", "id_issued_on": "2025-01-02"},
+     "id_type", "a foreign national registers with a passport"),
     # id_number as a CCCD
     ("cccd-11-digits", {"id_number": "00119001234"}, "id_number", "12 digits"),
     ("cccd-13-digits", {"id_number": "0011900123456"}, "id_number", "12 characters"),
@@ -119,15 +129,18 @@ INVALID: list[tuple[str, dict[str, Any], str, str]] = [
     ("cccd-21st-century-digit", {"id_number": "001390012345"}, "id_number", "4th digit"),
     ("cccd-year-digits", {"id_number": "001191012345"}, "id_number", "5th and 6th"),
     ("cccd-year-digits-swapped", {"id_number": "001109012345"}, "id_number", "5th and 6th"),
-    # id_number as a CMND or passport
-    ("cmnd-12-digits", {"id_type": "CMND", "id_number": "001190012345"}, "id_number", "9 digits"),
-    ("cmnd-8-digits", {"id_type": "CMND", "id_number": "12345678"}, "id_number", "9 digits"),
-    ("cmnd-letter", {"id_type": "CMND", "id_number": "12345678A"}, "id_number", "9 digits"),
+    # id_number as a Căn cước (numbered as the CCCD) or passport
+    ("can-cuoc-11-digits", {"id_type": "CAN_CUOC", "id_issued_on": "2024-07-01", "id_number": "00119001234"},
+     "id_number", "12 digits"),
+    ("can-cuoc-4th-digit", {"id_type": "CAN_CUOC", "id_issued_on": "2024-07-01", "id_number": "001090012345"},
+     "id_number", "4th digit"),
     ("passport-digits-only", {"id_type": "PASSPORT", "id_number": "12345678"}, "id_number", "one letter"),
     ("passport-two-letters", {"id_type": "PASSPORT", "id_number": "CC123456"}, "id_number", "one letter"),
     ("passport-8-digits", {"id_type": "PASSPORT", "id_number": "C12345678"}, "id_number", "one letter"),
     ("passport-6-digits", {"id_type": "PASSPORT", "id_number": "C123456"}, "id_number", "one letter"),
     # id_issued_on
+    ("can-cuoc-issued-before-july-2024", {"id_type": "CAN_CUOC", "id_issued_on": "2024-06-30"}, "id_issued_on",
+     "issued from 01/07/2024"),
     ("issued-before-birth", {"id_issued_on": "1990-07-14"}, "id_issued_on", "before the date of birth"),
     ("issued-tomorrow", {"id_issued_on": "2026-11-26"}, "id_issued_on", "future"),
     ("issued-malformed", {"id_issued_on": "2021-02-29"}, "id_issued_on", "YYYY-MM-DD"),
@@ -164,6 +177,22 @@ INVALID: list[tuple[str, dict[str, Any], str, str]] = [
     ("office-underscore", {"office_code": "HN_HK"}, "office_code", "not an office code"),
     ("office-path", {"office_code": "../HN"}, "office_code", "not an office code"),
     ("office-33-chars", {"office_code": "H" * 33}, "office_code", "32 characters"),
+    # nationality (optional)
+    ("nationality-digits", {"nationality": "Việt Nam 2"}, "nationality", "only letters"),
+    ("nationality-one-letter", {"nationality": "V"}, "nationality", "2 to 60 characters"),
+    ("nationality-61-chars", {"nationality": "a" * 61}, "nationality", "2 to 60 characters"),
+    ("nationality-number", {"nationality": 84}, "nationality", "must be text"),
+    # notice_channels (optional)
+    ("foreign-passport-symbols", {"nationality": "Nhật Bản", "id_type": "PASSPORT", "id_number": "TZ-12345"},
+     "id_number", "6 to 12 letters and digits"),
+    ("channels-not-a-list", {"notice_channels": "SMS"}, "notice_channels", "must be a list"),
+    ("channels-numbers", {"notice_channels": [1, 2]}, "notice_channels", "must be a list"),
+    ("channels-unknown", {"notice_channels": ["SMS", "ZALO"]}, "notice_channels", "must contain only"),
+    ("channels-lowercase", {"notice_channels": ["sms"]}, "notice_channels", "must contain only"),
+    ("channels-without-sms", {"notice_channels": ["EMAIL", "VSSID"]}, "notice_channels", "must include SMS"),
+    ("channels-empty", {"notice_channels": []}, "notice_channels", "must include SMS"),
+    ("channels-email-without-address", {"notice_channels": ["SMS", "EMAIL"], "email": None}, "notice_channels",
+     "needs an e-mail address"),
 ]
 
 
@@ -205,6 +234,8 @@ def test_a_fully_valid_form_is_accepted_and_normalised():
         "email": "huong.nguyen@example.vn",
         "address": "Số 12 phố Hàng Bài, phường Hoàn Kiếm, Hà Nội",
         "office_code": "HN-HK",
+        "nationality": "Việt Nam",
+        "notice_channels": ["SMS", "EMAIL", "VSSID"],
     }
 
 
@@ -256,7 +287,7 @@ def test_a_required_field_cannot_be_left_out(field: str, missing: Any):
     "wrong", [123, 0, 12.5, True, False, ["Nguyễn"], {"value": "x"}], ids=["int", "zero", "float", "true", "false",
                                                                            "list", "object"]
 )
-@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("field", TEXT_FIELDS)
 def test_a_field_must_be_text_not_another_json_type(field: str, wrong: Any):
     fields, fields_vi = problems(**{field: wrong})
 
@@ -327,7 +358,7 @@ def test_real_vietnamese_names_are_accepted(name: str):
 
 
 def test_the_earliest_accepted_birth_date_is_1900_01_01():
-    form = parse(date_of_birth="1900-01-01", id_type="CMND", id_number="123456789")
+    form = parse(date_of_birth="1900-01-01", id_type="PASSPORT", id_number="C1234567")
 
     assert form.date_of_birth == "1900-01-01"
 
@@ -427,8 +458,77 @@ def test_an_id_number_is_not_checked_against_an_unknown_id_type():
     assert set(fields) == {"id_type"}
 
 
-def test_an_old_cmnd_has_nine_digits():
-    assert parse(id_type="CMND", id_number="123456789").id_number == "123456789"
+def test_a_cmnd_is_refused_with_the_reason_and_what_to_use_instead():
+    fields, fields_vi = problems(id_type="CMND", id_number="123456789")
+
+    assert fields == {"id_type": "the old identity card (CMND) ceased to be valid on 01/01/2025; please use your "
+                                 "Can cuoc or CCCD card (id_type CAN_CUOC or CCCD)"}
+    assert fields_vi == {"id_type": "CMND hết giá trị sử dụng từ 01/01/2025, vui lòng dùng thẻ Căn cước/CCCD "
+                                    "(chọn loại giấy tờ Căn cước hoặc CCCD)"}
+
+
+@pytest.mark.parametrize("issued_on", ["2024-07-01", "2025-03-15", "2026-11-25"])
+def test_a_can_cuoc_card_issued_since_july_2024_is_accepted_with_its_12_digit_number(issued_on: str):
+    form = parse(id_type="CAN_CUOC", id_number="001190012345", id_issued_on=issued_on, id_issued_by="Bộ Công an")
+
+    assert (form.id_type, form.id_number, form.id_issued_on) == ("CAN_CUOC", "001190012345", issued_on)
+
+
+@pytest.mark.parametrize("issued_on", ["2021-04-20", "2024-06-30", "2024-08-01"])
+def test_a_cccd_card_is_still_accepted_whenever_it_was_issued(issued_on: str):
+    assert parse(id_type="CCCD", id_issued_on=issued_on).id_type == "CCCD"
+
+
+def test_a_can_cuoc_number_is_checked_like_a_cccd_number():
+    fields, _ = problems(id_type="CAN_CUOC", id_number="003190012345", id_issued_on="2025-01-02")
+
+    assert fields == {"id_number": "the first three digits are not a province code"}
+
+
+# --- nationality and the content of the registration ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("nationality", [ABSENT, None, "", "   "], ids=["absent", "null", "empty", "spaces"])
+def test_nationality_defaults_to_viet_nam(nationality: Any):
+    assert parse(nationality=nationality).nationality == "Việt Nam"
+
+
+@pytest.mark.parametrize("spelling", ["Việt Nam", "Viet Nam", "VIỆT NAM", "Vietnam", "viet nam", "VN",
+                                      unicodedata.normalize("NFD", "Việt Nam")])
+def test_every_usual_spelling_of_viet_nam_is_stored_as_viet_nam(spelling: str):
+    assert parse(nationality=spelling).nationality == "Việt Nam"
+
+
+def test_a_foreign_national_registers_with_a_passport_and_keeps_their_nationality():
+    form = parse(nationality="  Nhật  Bản ", id_type="PASSPORT", id_number="tz1234567")
+
+    assert (form.nationality, form.id_type, form.id_number) == ("Nhật Bản", "PASSPORT", "TZ1234567")
+
+
+def test_a_vietnamese_passport_keeps_its_one_letter_seven_digits_rule():
+    fields, _ = problems(id_type="PASSPORT", id_number="TZ1234567")
+
+    assert "one letter" in fields["id_number"]
+
+
+@pytest.mark.parametrize(
+    ("email", "channels"),
+    [("huong@example.vn", ("SMS", "EMAIL", "VSSID")), (None, ("SMS", "VSSID"))],
+    ids=["with-email", "without-email"],
+)
+def test_notice_channels_default_to_sms_the_app_and_email_when_an_address_is_given(email: Any, channels: tuple):
+    assert parse(email=email, notice_channels=ABSENT).notice_channels == channels
+
+
+def test_notice_channels_are_stored_once_each_in_a_fixed_order():
+    form = parse(notice_channels=["VSSID", "SMS", "EMAIL", "SMS"])
+
+    assert form.notice_channels == ("SMS", "EMAIL", "VSSID")
+    assert form.as_dict()["notice_channels"] == ["SMS", "EMAIL", "VSSID"]
+
+
+def test_a_person_may_leave_out_email_and_the_app_but_never_sms():
+    assert parse(notice_channels=["SMS"]).notice_channels == ("SMS",)
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,14 @@ import pytest
 
 from chalicelib.domain.contact import mask_phone, normalise_email, normalise_vn_mobile
 from chalicelib.domain.identity import (
+    ACCEPTED_ID_TYPES,
     CCCD_PROVINCE_CODES,
     ID_TYPES,
     cccd_century_gender_digit,
+    foreign_passport_problem,
     id_number_problem,
+    issue_date_problem,
+    retired_id_type_problem,
 )
 
 BORN_1990 = date(1990, 7, 15)
@@ -78,6 +82,7 @@ def test_the_fourth_cccd_digit_encodes_century_and_gender(year: int, gender: str
         ("CCCD", "079090999999", BORN_1990, "male"),
         ("CCCD", "001201000001", date(2001, 1, 1), "male"),
         ("CCCD", "001301000001", date(2001, 1, 1), "female"),
+        ("CAN_CUOC", "001190012345", BORN_1990, "female"),
         ("CMND", "123456789", BORN_1990, "male"),
         ("CMND", "012345678", None, None),
         ("PASSPORT", "C1234567", BORN_1990, "female"),
@@ -96,6 +101,8 @@ def test_a_correct_id_number_has_no_problem(id_type: str, id_number: str, birth:
         ("CCCD", "003190012345", BORN_1990, "female", "province code"),
         ("CCCD", "001090012345", BORN_1990, "female", "4th digit"),
         ("CCCD", "001191012345", BORN_1990, "female", "5th and 6th"),
+        ("CAN_CUOC", "00119001234", BORN_1990, "female", "12 digits"),
+        ("CAN_CUOC", "001090012345", BORN_1990, "female", "4th digit"),
         ("CMND", "12345678", None, None, "9 digits"),
         ("CMND", "1234567890", None, None, "9 digits"),
         ("CMND", "001190012345", BORN_1990, "female", "9 digits"),
@@ -126,8 +133,41 @@ def test_cccd_cross_checks_leave_an_out_of_range_birth_year_to_the_date_field():
     assert id_number_problem("CCCD", "001990012345", date(1899, 1, 1), "male") is None
 
 
-def test_the_id_types_are_the_three_of_the_contract():
-    assert ID_TYPES == ("CCCD", "CMND", "PASSPORT")
+def test_the_id_types_are_those_of_the_contract_and_the_2024_can_cuoc():
+    assert ID_TYPES == ("CCCD", "CAN_CUOC", "PASSPORT", "CMND")
+    assert ACCEPTED_ID_TYPES == ("CCCD", "CAN_CUOC", "PASSPORT")
+
+
+def test_a_registration_made_now_refuses_the_cmnd_and_says_why():
+    en, vi = retired_id_type_problem("CMND")
+
+    assert "ceased to be valid on 01/01/2025" in en and en.isascii()
+    assert vi.startswith("CMND hết giá trị sử dụng từ 01/01/2025, vui lòng dùng thẻ Căn cước/CCCD")
+
+
+@pytest.mark.parametrize("id_type", ACCEPTED_ID_TYPES)
+def test_the_accepted_types_are_not_retired(id_type: str):
+    assert retired_id_type_problem(id_type) is None
+
+
+@pytest.mark.parametrize(
+    ("id_type", "issued_on", "refused"),
+    [
+        ("CAN_CUOC", date(2024, 6, 30), True),
+        ("CAN_CUOC", date(2024, 7, 1), False),
+        ("CCCD", date(2024, 6, 30), False),
+        ("CCCD", date(2025, 1, 1), False),
+        ("PASSPORT", date(2010, 1, 1), False),
+    ],
+)
+def test_a_can_cuoc_card_cannot_predate_july_2024(id_type: str, issued_on: date, refused: bool):
+    assert (issue_date_problem(id_type, issued_on) is not None) == refused
+
+
+@pytest.mark.parametrize(("number", "fine"), [("TZ1234567", True), ("123456", True), ("AB12", False),
+                                              ("AB-123456", False), ("A" * 13, False)])
+def test_a_foreign_passport_is_6_to_12_letters_and_digits(number: str, fine: bool):
+    assert (foreign_passport_problem(number) is None) == fine
 
 
 # --- mobile numbers -------------------------------------------------------------------------------------------

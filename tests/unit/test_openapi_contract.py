@@ -241,19 +241,31 @@ def test_error_schema_lists_every_error_code_the_code_defines(doc: dict[str, Any
 
 
 def test_form01_schema_matches_the_validator(doc: dict[str, Any]):
-    from chalicelib.domain.form01 import FIELDS, GENDERS
+    from chalicelib.domain.form01 import FIELDS, GENDERS, OPTIONAL_FIELDS
+    from chalicelib.domain.form01_terms import NOTICE_CHANNELS, VIETNAM
     from chalicelib.domain.identity import ID_TYPES
 
     form = _schema(doc, "Form01")
     properties = form["properties"]
     assert set(properties) == set(FIELDS)
-    assert set(form["required"]) == set(FIELDS) - {"email"}
+    assert set(form["required"]) == set(FIELDS) - set(OPTIONAL_FIELDS)
+    assert properties["nationality"]["default"] == VIETNAM
+    assert properties["notice_channels"]["items"]["enum"] == list(NOTICE_CHANNELS)
+    assert "CMND hết giá trị sử dụng từ 01/01/2025" in properties["id_type"]["description"]
     assert properties["social_insurance_number"]["pattern"] == "^[0-9]{10}$"
     assert properties["gender"]["enum"] == list(GENDERS)
     assert properties["id_type"]["enum"] == list(ID_TYPES)
     for name in ("date_of_birth", "id_issued_on"):
         assert properties[name]["format"] == "date"
     assert properties["email"].get("nullable") is True
+
+
+def test_submit_documents_the_commitment_without_breaking_the_empty_body(doc: dict[str, Any]):
+    body = doc["paths"]["/v1/registrations/{registration_id}/submit"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    assert body["required"] is False and "required" not in schema  # API.md: the body may be empty
+    assert schema["properties"]["commitment_accepted"]["enum"] == [True]
+    assert "commitment" in _schema(doc, "RegistrationView")["required"]
 
 
 def test_status_enum_matches_the_domain(doc: dict[str, Any]):
