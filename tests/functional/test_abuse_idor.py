@@ -116,6 +116,11 @@ IDOR_CASES: dict[tuple[str, str], list[Probe]] = {
     ("GET", "/v1/admin/citizens/{social_insurance_number}"): staff_probes(lambda w: f"/v1/admin/citizens/{ALICE}"),
     ("GET", "/v1/admin/citizens/{social_insurance_number}/contributions"): staff_probes(
         lambda w: f"/v1/admin/citizens/{ALICE}/contributions"),
+    # Feed loads belong to operations, not to any office: office staff are refused whichever id they try.
+    ("GET", "/v1/admin/loads/{load_id}"): [
+        probe("no credentials", lambda w: "/v1/admin/loads/0123456789abcdef", nobody, 401),
+        probe("office staff", lambda w: "/v1/admin/loads/0123456789abcdef", lambda w: w.staff.auth, 403),
+        probe("a citizen's token", lambda w: "/v1/admin/loads/0123456789abcdef", lambda w: w.alice.auth, 401)],
     # The console's files: a name, not an id; nothing outside its folder is served.
     ("GET", "/console/{asset}"): [probe("a file beside the console", lambda w: "/console/app.py", nobody, 404),
                                   probe("a path climbing out", lambda w: "/console/..%2Fapp.py", nobody, 404)],

@@ -208,7 +208,7 @@ def test_the_printed_form_has_the_agency_forms_parts(client):
 
     text = _pdf_text(citizen)
 
-    assert "Kính gửi: Bảo hiểm xã hội quận Hoàn Kiếm (thuộc Bảo hiểm xã hội thành phố Hà Nội)" in text
+    assert "Kính gửi: Bảo hiểm xã hội cơ sở Hoàn Kiếm (thuộc Bảo hiểm xã hội thành phố Hà Nội)" in text
     assert "Quốc tịch: Việt Nam" in text
     assert "II. NỘI DUNG ĐĂNG KÝ" in text and "[x] Tin nhắn SMS tới số 0901234567" in text
     assert "III. CAM KẾT" in text and "giữ bí mật tên đăng nhập, mật khẩu" in text
@@ -267,6 +267,6 @@ def test_a_rejection_sms_says_how_to_correct_and_whom_to_call(client):
     [text] = [sms for sms in citizen.sms() if "chua duoc duyet" in sms]
     assert "Ly do: Anh chan dung bi mo." in text
     assert "Sua theo ly do tren roi gui lai to khai tren ung dung VssID." in text
-    assert f"Can ho tro, goi BHXH quan Hoan Kiem: {office_phone}." in text
+    assert f"Can ho tro, goi BHXH co so Hoan Kiem: {office_phone}." in text
     [email] = messages_for(citizen.form["email"])
-    assert f"liên hệ BHXH quận Hoàn Kiếm, điện thoại {office_phone}" in email["body"]
+    assert f"liên hệ BHXH cơ sở Hoàn Kiếm, điện thoại {office_phone}" in email["body"]
