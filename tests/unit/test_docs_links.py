@@ -12,10 +12,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
-# Written on other branches of issue 12 and linked from the README before they are merged here.
-# LEAD: delete this set (and its use below) once those branches are merged, so these links are checked too.
-NOT_YET_MERGED = {"docs/DATA.md", "docs/FORM01.md", "docs/CITIZEN-DATA.md", "docs/CHAT.md"}
-
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
 CODE_SPAN = re.compile(r"`+[^`\n]*`+")
 LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -62,8 +58,6 @@ def test_every_relative_link_resolves_to_a_file_of_the_repository(document, targ
     path, _, anchor = target.partition("#")
     resolved = (document.parent / unquote(path)).resolve() if path else document
     relative = resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else str(resolved)
-    if relative in NOT_YET_MERGED and not resolved.exists():
-        pytest.skip(f"{relative} comes with another branch of issue 12")
     assert resolved.is_relative_to(ROOT), f"{document.name}: {target} points outside the repository"
     assert resolved.exists(), f"{document.relative_to(ROOT)}: {target} does not exist"
     if anchor and resolved.suffix == ".md":
