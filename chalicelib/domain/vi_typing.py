@@ -119,6 +119,8 @@ OTHER_SUBJECTS = frozenset({
     "bitcoin", "crypto", "coin", "chung_khoan", "co_phieu", "bat_dong", "xo_so", "vietlott",
     "lai_suat", "tra_gop", "tin_dung", "gia_vang", "ty_gia", "usd",
     "game", "free_fire", "pubg", "bong_da", "world_cup", "thoi_tiet",
+    # school exams and admissions ("tra cứu điểm thi" is not "tra cứu đơn vị")
+    "diem_thi", "thpt", "tuyen_sinh",
 })
 
 # Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".
