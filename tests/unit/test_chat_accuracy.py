@@ -1,9 +1,9 @@
 """The support chat on its evaluation set (data/eval/chat_eval.jsonl): questions as people type them must
 get the right FAQ answer, off-topic messages the hotline. Accuracy only; bench/chat_accuracy.py times it.
 
-The tuning part must meet the targets of issue 12. The held-out part (never used to choose phrasings,
-synonyms or thresholds) is held to the figures measured when the chat was tuned (docs/CHAT.md), so a
-change that makes the chat generalise worse fails here too.
+The tuning part must meet the targets of issue 12. The held-out parts (`holdout`, and `heldout2` written
+blind later; never used to choose phrasings or synonyms) are held to the figures last measured
+(docs/CHAT.md), so a change that makes the chat generalise worse fails here too.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import pytest
 from chalicelib.domain.faq_match import FaqIndex
 from tests.support.chat_eval import HELD_OUT, SPLITS, Scores, eval_rows, faq_entries, score
 
-# split → (least top-1, most confidently wrong). The held-out part does not reach the issue's targets
+# split → (least top-1, most confidently wrong). The held-out parts do not reach the issue's targets
 # (docs/CHAT.md, "What the figures mean"); its floor is what was measured, so it can only get better.
-TARGETS = {"tune": (0.90, 0.02), "holdout": (0.75, 0.065), "heldout2": (0.875, 0.036)}
+TARGETS = {"tune": (0.94, 0.005), "holdout": (0.785, 0.064), "heldout2": (0.875, 0.036)}
 
 
 @pytest.fixture(scope="module")
