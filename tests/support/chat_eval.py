@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "data" / "eval" / "chat_eval.jsonl"
 FAQ = ROOT / "data" / "reference" / "faq.jsonl"
 SPLITS = ("tune", "holdout", "heldout2")
-# Never used to choose phrasings, synonyms or thresholds; "heldout2" was written blind later (docs/CHAT.md).
+# Not used to choose phrasings or synonyms; "heldout2" was written blind later and never tuned on (docs/CHAT.md).
 HELD_OUT = ("holdout", "heldout2")
 
 
