@@ -23,7 +23,8 @@ CARD = {"social_insurance_number": HOANG, "card_number": "DN4010123456789", "val
         "valid_to": "2026-12-31", "initial_clinic": "Bệnh viện Đa khoa Xanh Pôn",
         "five_year_continuous_from": "2019-01-01"}
 PERIOD = {"record_id": "c1", "social_insurance_number": HOANG, "scheme": "BHXH", "from_month": "2020-01",
-          "to_month": "2026-10", "employer": "Công ty Cổ phần Công nghệ Hồ Gươm", "employer_code": "0101234567",
+          "to_month": "2026-10", "employer": "Công ty Cổ phần Công nghệ Hồ Gươm (minh hoạ)",
+          "employer_code": "0101234567",
           "occupation": "Kỹ sư phần mềm", "position": "Nhân viên", "contribution_base": 15_000_000,
           "in_arrears": False}
 
@@ -211,7 +212,7 @@ def test_the_help_desk_shows_a_citizen_of_the_office_and_logs_every_read(client,
     assert not {"password_hash", "device_id", "initial_password_hash"} & (set(body) | set(body["account"]))
     periods = call(client, "GET", f"/v1/admin/citizens/{HOANG}/contributions?scheme=BHXH", headers=staff.auth)
     assert periods.status == 200
-    assert [p["employer"] for p in periods.body["items"]] == ["Công ty Cổ phần Công nghệ Hồ Gươm"]
+    assert [p["employer"] for p in periods.body["items"]] == ["Công ty Cổ phần Công nghệ Hồ Gươm (minh hoạ)"]
     assert periods.body["totals"][0]["total_months"] == 82
 
     log = _entries(HOANG)

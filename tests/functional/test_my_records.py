@@ -24,7 +24,7 @@ CONTRIBUTIONS = [
      "to_month": end, "employer": employer, "employer_code": "0101234567", "occupation": "Kỹ sư phần mềm",
      "position": "Nhân viên", "contribution_base": base, "in_arrears": arrears}
     for i, (scheme, start, end, employer, base, arrears) in enumerate([
-        ("BHXH", "2015-01", "2019-12", "Công ty TNHH Phần mềm Sông Hồng", 6_000_000, False),
+        ("BHXH", "2015-01", "2019-12", "Công ty TNHH Phần mềm Sông Hồng (minh hoạ)", 6_000_000, False),
         ("BHXH", "2020-01", "2026-10", "Công ty Cổ phần Công nghệ Hồ Gươm", 15_000_000, False),
         ("BHXH", "2026-11", "2026-11", "Công ty Cổ phần Công nghệ Hồ Gươm", 15_000_000, True),
         ("BHTN", "2015-01", "2026-10", "Công ty Cổ phần Công nghệ Hồ Gươm", 15_000_000, False),
@@ -81,7 +81,7 @@ def test_contributions_per_scheme_with_totals_and_unpaid_periods(citizen):
     items = reply.body["items"]
     assert [i["from_month"] for i in items] == ["2015-01", "2020-01", "2026-11"]
     first = items[0]
-    assert first["employer"] == "Công ty TNHH Phần mềm Sông Hồng" and first["contribution_base"] == 6_000_000
+    assert first["employer"] == "Công ty TNHH Phần mềm Sông Hồng (minh hoạ)" and first["contribution_base"] == 6_000_000
     assert first["months"] == 60 and first["scheme"] == "BHXH"
     assert [i["in_arrears"] for i in items] == [False, False, True]
     [totals] = reply.body["totals"]

@@ -47,7 +47,7 @@ def writes(calls: Counter[str]) -> int:
 
 
 def period(record_id: str, sin: str, scheme: str, start: str, end: str, base: int = 9_800_000,
-           arrears: bool = False, employer: str = "Công ty TNHH Phần mềm Sông Hồng") -> dict[str, Any]:
+           arrears: bool = False, employer: str = "Công ty TNHH Phần mềm Sông Hồng (minh hoạ)") -> dict[str, Any]:
     return {"record_id": record_id, "social_insurance_number": sin, "scheme": scheme, "from_month": start,
             "to_month": end, "employer": employer, "employer_code": "0105432198", "occupation": "Kỹ sư phần mềm",
             "position": "Lập trình viên", "contribution_base": base, "in_arrears": arrears}
@@ -109,7 +109,7 @@ def test_good_rows_are_stored_exactly_and_bad_rows_are_reported_and_absent(aws, 
                           "CONTRIBUTION#BHXH#2016-10#QT-3", "CONTRIBUTION#BHXH#2026-08#QT-4"]
     assert an["CONTRIBUTION#BHXH#2012-01#QT-1"] == {
         "record_id": "QT-1", "scheme": "BHXH", "from_month": "2012-01", "to_month": "2016-06", "months": 54,
-        "employer": "Công ty TNHH Phần mềm Sông Hồng", "employer_code": "0105432198",
+        "employer": "Công ty TNHH Phần mềm Sông Hồng (minh hoạ)", "employer_code": "0105432198",
         "occupation": "Kỹ sư phần mềm", "position": "Lập trình viên", "contribution_base": 9_800_000,
         "in_arrears": False,
     }  # the first of the duplicates, not the later one with base 1

@@ -28,7 +28,7 @@ VALID: dict[str, dict[str, Any]] = {
     },
     "contribution": {
         "record_id": "QT-0101234567-BHXH-202401", "social_insurance_number": SIN, "scheme": "BHXH",
-        "from_month": "2024-01", "to_month": "2026-07", "employer": "Công ty TNHH Giải pháp Số Long Biên",
+        "from_month": "2024-01", "to_month": "2026-07", "employer": "Công ty TNHH Giải pháp Số Long Biên (minh hoạ)",
         "employer_code": "0109123456", "occupation": "Kiến trúc sư phần mềm", "position": "Giám đốc kỹ thuật",
         "contribution_base": 36000000, "in_arrears": False,
     },
@@ -220,7 +220,7 @@ def test_a_contribution_period_is_keyed_by_scheme_start_and_source_id():
     assert period.record_kind == "CONTRIBUTION"
     assert period.fields == {
         "record_id": "QT-0101234567-BHXH-202401", "scheme": "BHXH", "from_month": "2024-01", "to_month": "2026-07",
-        "months": 31, "employer": "Công ty TNHH Giải pháp Số Long Biên", "employer_code": "0109123456",
+        "months": 31, "employer": "Công ty TNHH Giải pháp Số Long Biên (minh hoạ)", "employer_code": "0109123456",
         "occupation": "Kiến trúc sư phần mềm", "position": "Giám đốc kỹ thuật", "contribution_base": 36000000,
         "in_arrears": False,
     }
