@@ -370,15 +370,19 @@ _VALIDATORS = {"participant": _participant, "health_card": _health_card, "contri
                "benefit": _benefit, "medical_visit": _medical_visit}
 
 
-def validate_row(kind: str, row: dict[str, Any]) -> ValidRow:
-    """The row as it will be stored; `RowInvalid` listing every bad field otherwise.
-
-    `kind` must be one of `KINDS` (a programming error, ValueError, otherwise)."""
+def _reader(kind: str, row: dict[str, Any]) -> _Row:
     if kind not in _VALIDATORS:
         raise ValueError(f"unknown record kind {kind!r}; expected one of {', '.join(KINDS)}")
     if not isinstance(row, dict) or row.get(MALFORMED):
         raise RowInvalid({"_line": "is not a JSON object"}, {"_line": "không phải là đối tượng JSON"})
-    r = _Row(row)
+    return _Row(row)
+
+
+def validate_row(kind: str, row: dict[str, Any]) -> ValidRow:
+    """The row as it will be stored; `RowInvalid` listing every bad field otherwise.
+
+    `kind` must be one of `KINDS` (a programming error, ValueError, otherwise)."""
+    r = _reader(kind, row)
     sin = r.social_insurance_number()
     record_key, fields = _VALIDATORS[kind](r, sin)
     return ValidRow(username=sin, record_key=record_key, record_kind=RECORD_KINDS[kind],  # type: ignore[arg-type]
@@ -405,11 +409,7 @@ def validate_key(kind: str, row: dict[str, Any]) -> tuple[str, str]:
     """(social-insurance number, record key) of a row that deletes a record: only the key's fields are
     read (contribution: scheme, from_month, record_id; benefit: paid_on, record_id; medical visit: date,
     record_id; card and person: the number alone). `RowInvalid` if one of them is bad."""
-    if kind not in _VALIDATORS:
-        raise ValueError(f"unknown record kind {kind!r}; expected one of {', '.join(KINDS)}")
-    if not isinstance(row, dict) or row.get(MALFORMED):
-        raise RowInvalid({"_line": "is not a JSON object"}, {"_line": "không phải là đối tượng JSON"})
-    r = _Row(row)
+    r = _reader(kind, row)
     sin = r.social_insurance_number()
     record_key = _key_fields(kind, r)
     r.done()
