@@ -27,6 +27,7 @@ PREFIX = "feeds/"
 BOM = b"\xef\xbb\xbf"
 FORMATS = ("csv", "jsonl")
 OP_UPSERT, OP_DELETE = "U", "D"
+MODE_LOAD, MODE_IMPORT = "load", "import"  # object metadata `load-mode`: write the table, or convert for ImportTable
 _BAD_TEXT = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
 
 
@@ -61,10 +62,26 @@ def parse_key(key: str) -> FeedFile:
     return FeedFile(kind, suffix, gzip)
 
 
-def load_id_of(bucket: str, key: str, etag: str) -> str:
-    """One load per file content at one place: the same upload seen twice is the same load."""
-    digest = hashlib.sha256(f"{bucket}\n{key}\n{etag.strip(chr(34))}".encode()).hexdigest()
+def load_id_of(bucket: str, key: str, etag: str, mode: str = MODE_LOAD) -> str:
+    """One load per file content at one place: the same upload seen twice is the same load. A conversion
+    for ImportTable (`mode` import) of the same bytes is another load, so it never finds a table load's record."""
+    name = key if mode == MODE_LOAD else f"{key}\n{mode}"
+    digest = hashlib.sha256(f"{bucket}\n{name}\n{etag.strip(chr(34))}".encode()).hexdigest()
     return digest[:24]
+
+
+def load_mode(metadata: dict[str, str]) -> str:
+    """The file's `load-mode` metadata: `load` (default) writes the table, `import` converts the rows to
+    DynamoDB JSON for ImportTable (the first national load of a new table)."""
+    mode = (metadata.get("load-mode") or MODE_LOAD).strip().lower()
+    if mode not in (MODE_LOAD, MODE_IMPORT):
+        raise FeedFileError("the load-mode metadata must be load or import")
+    return mode
+
+
+def import_prefix(load_id: str) -> str:
+    """Where a conversion writes its DynamoDB JSON parts: ImportTable reads every object under it."""
+    return f"imports/{load_id}/"
 
 
 def normalise_version(value: Any) -> str | None:

@@ -10,6 +10,9 @@ piece and one chunk at most.
 The same notification twice (SQS delivers at least once; an upload of the same bytes to the same key) is the
 same load: a load that is past splitting is left alone; one whose split was interrupted is split again,
 which sends the same chunks again — workers count a chunk once.
+
+A file whose object metadata says `load-mode: import` is a conversion for ImportTable (docs/FEED.md, "First
+national load with ImportTable"): split the same way, its chunk messages carry `mode` import.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from urllib.parse import unquote_plus
 from chalicelib.aws import feed_storage
 from chalicelib.domain.feed_files import (
     BOM,
+    MODE_IMPORT,
     ChunkPlanner,
     FeedFile,
     FeedFileError,
     csv_header,
     load_id_of,
+    load_mode,
     normalise_version,
     parse_key,
 )
@@ -63,9 +68,15 @@ def split_file(bucket: str, key: str) -> str | None:
     if found is None:
         logger.info("feed file gone before it was split")
         return None
-    load_id = load_id_of(bucket, key, found["etag"])
-    common = {"bucket": bucket, "key": key, "etag": found["etag"], "size": found["size"]}
     try:
+        mode = load_mode(found["metadata"])
+    except FeedFileError:
+        mode = "invalid"  # a load of its own, failed below with the reason
+    load_id = load_id_of(bucket, key, found["etag"], mode)
+    common = {"bucket": bucket, "key": key, "etag": found["etag"], "size": found["size"],
+              "mode": mode if mode == MODE_IMPORT else None}
+    try:
+        load_mode(found["metadata"])
         feed = parse_key(key)
         given = found["metadata"].get("as-of")
         version = normalise_version(given) if given else normalise_version(found["last_modified"])
@@ -81,7 +92,7 @@ def split_file(bucket: str, key: str) -> str | None:
         logger.info("feed file already split", extra={"load_id": load_id, "status": load.status})
         return load_id
     try:
-        chunks, rows = _split(load_id, bucket, key, found["etag"], feed, load.source_version or version)
+        chunks, rows = _split(load_id, bucket, key, found["etag"], feed, load.source_version or version, mode)
     except FeedFileError as exc:
         feed_loads.fail(load_id, str(exc))
         return load_id
@@ -111,7 +122,8 @@ def _gunzip(pieces: Iterable[bytes]) -> Iterator[bytes]:
         raise FeedFileError(f"not a readable gzip file ({exc})") from None
 
 
-def _split(load_id: str, bucket: str, key: str, etag: str, feed: FeedFile, version: str) -> tuple[int, int]:
+def _split(load_id: str, bucket: str, key: str, etag: str, feed: FeedFile, version: str,
+           mode: str) -> tuple[int, int]:
     from chalicelib.domain.feed_files import iter_records
 
     pieces: Iterable[bytes] = feed_storage.stream(bucket, key, etag)
@@ -121,7 +133,7 @@ def _split(load_id: str, bucket: str, key: str, etag: str, feed: FeedFile, versi
     queue = feed_storage.ChunkQueue()
     header: list[str] | None = None
     held = bytearray()  # gzip only: the decompressed bytes of the chunk being cut
-    base = {"load_id": load_id, "kind": feed.kind, "format": feed.format, "version": version}
+    base = {"load_id": load_id, "kind": feed.kind, "format": feed.format, "version": version, "mode": mode}
 
     def emit(chunk: Any) -> None:
         if feed.gzip:

@@ -1,0 +1,186 @@
+"""`python -m cli.import_table --load-id ID --table-name NAME`: the first national load, by DynamoDB's ImportTable.
+
+Once a conversion load (`cli.load_records --via-s3 --for-import FILE`, docs/FEED.md) is FINISHED, its DynamoDB
+JSON parts are under `s3://<feed bucket>/imports/<load id>/`. This script asks DynamoDB to create a NEW table
+from them (ImportTable: no write units consumed), with the records table's definition read from
+infra/resources.json (keys, attribute definitions, the look-up indexes, billing mode, encryption), follows
+DescribeImport until it ends, prints the figures, and then turns on point-in-time recovery as the stack's table
+has it (ImportTable cannot set it). It runs with the operator's own credentials (docs/FEED.md lists the IAM).
+
+    python -m cli.import_table --load-id 3f9c… --table-name vssid-prod-records-2027 \
+        --kms-key arn:aws:kms:ap-southeast-1:…:key/…
+
+Exit status: 0 imported without error, 1 imported with item errors (see the import's CloudWatch log group),
+2 a usage problem, a load not ready or an import FAILED/CANCELLED, 4 still importing when --wait ran out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "infra" / "resources.json"
+RECORDS_TABLE = "InsuranceRecordsTable"
+ENDED = ("COMPLETED", "FAILED", "CANCELLED")
+
+
+class ImportSetupError(ValueError):
+    """The import cannot be started as asked (the message says why)."""
+
+
+def _plain(value: Any, where: str) -> Any:
+    """A template value with no CloudFormation function left in it (else the operator must give it)."""
+    text = json.dumps(value)
+    if '"Fn::' in text or '"Ref"' in text:
+        raise ImportSetupError(f"{where} is computed by CloudFormation; it cannot be copied as it is")
+    return value
+
+
+def creation_parameters(template: dict[str, Any], table_name: str, kms_key: str | None = None,
+                        resource: str = RECORDS_TABLE) -> dict[str, Any]:
+    """ImportTable's TableCreationParameters from the table's definition in the template: the new table is
+    the stack's table under another name. A customer-managed KMS key (the stack's `DataKey`) is named by
+    `kms_key`, since the template only refers to it."""
+    props = template["Resources"][resource]["Properties"]
+    billing = props.get("BillingMode", "PROVISIONED")
+    parameters: dict[str, Any] = {
+        "TableName": table_name,
+        "AttributeDefinitions": _plain(props["AttributeDefinitions"], "AttributeDefinitions"),
+        "KeySchema": _plain(props["KeySchema"], "KeySchema"),
+        "BillingMode": billing,
+    }
+    if billing == "PROVISIONED":
+        parameters["ProvisionedThroughput"] = _plain(props["ProvisionedThroughput"], "ProvisionedThroughput")
+    indexes = []
+    for index in props.get("GlobalSecondaryIndexes", []):
+        copied = {name: _plain(index[name], f"{index['IndexName']}.{name}")
+                  for name in ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput") if name in index}
+        indexes.append(copied)
+    if indexes:
+        parameters["GlobalSecondaryIndexes"] = indexes
+    sse = props.get("SSESpecification") or {}
+    if sse.get("SSEEnabled"):
+        spec: dict[str, Any] = {"Enabled": True, "SSEType": sse.get("SSEType", "KMS")}
+        if "KMSMasterKeyId" in sse:
+            key = kms_key or _plain(sse["KMSMasterKeyId"], "SSESpecification.KMSMasterKeyId (give --kms-key)")
+            spec["KMSMasterKeyId"] = key
+        parameters["SSESpecification"] = spec
+    return parameters
+
+
+def point_in_time_recovery(template: dict[str, Any], resource: str = RECORDS_TABLE) -> bool:
+    spec = template["Resources"][resource]["Properties"].get("PointInTimeRecoverySpecification") or {}
+    return bool(spec.get("PointInTimeRecoveryEnabled"))
+
+
+def load_template() -> dict[str, Any]:
+    return json.loads(TEMPLATE.read_text(encoding="utf-8"))
+
+
+def ready_load(load_id: str) -> dict[str, Any]:
+    """The conversion load as the API shows it, if it is finished; ImportSetupError otherwise."""
+    from chalicelib.services import feed_loads
+
+    record = feed_loads.get(load_id)
+    if record is None:
+        raise ImportSetupError(f"no load {load_id}")
+    load = feed_loads.as_api(record)
+    if load["mode"] != "import":
+        raise ImportSetupError(f"load {load_id} wrote the table; upload the file with --for-import to convert it")
+    if load["status"] != feed_loads.FINISHED:
+        raise ImportSetupError(f"load {load_id} is {load['status']}; wait until it is FINISHED")
+    return load
+
+
+def start_import(bucket: str, load_id: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    """ImportTable of the load's parts (DYNAMODB_JSON, gzip) into the new table; its description."""
+    from chalicelib.aws.clients import get_client
+    from chalicelib.domain.feed_files import import_prefix
+
+    client = get_client("dynamodb")
+    try:
+        client.describe_table(TableName=parameters["TableName"])
+    except client.exceptions.ResourceNotFoundException:
+        pass
+    else:
+        raise ImportSetupError(f"table {parameters['TableName']} exists; ImportTable only creates a new table")
+    answer = client.import_table(
+        ClientToken=f"{load_id}-{parameters['TableName']}"[:64],  # the same command twice is one import
+        S3BucketSource={"S3Bucket": bucket, "S3KeyPrefix": import_prefix(load_id)},
+        InputFormat="DYNAMODB_JSON", InputCompressionType="GZIP", TableCreationParameters=parameters)
+    return answer["ImportTableDescription"]
+
+
+def follow(import_arn: str, wait_seconds: float, every: float) -> dict[str, Any]:
+    """DescribeImport until the import ends or the wait runs out; the last description."""
+    from chalicelib.aws.clients import get_client
+
+    end = time.monotonic() + wait_seconds
+    while True:
+        found = get_client("dynamodb").describe_import(ImportArn=import_arn)["ImportTableDescription"]
+        if found["ImportStatus"] in ENDED or time.monotonic() >= end:
+            return found
+        time.sleep(every)
+
+
+def figures(found: dict[str, Any]) -> str:
+    line = (f"{found['ImportStatus']}: processed {found.get('ProcessedItemCount', 0)} items "
+            f"({found.get('ProcessedSizeBytes', 0)} bytes), imported {found.get('ImportedItemCount', 0)}, "
+            f"errors {found.get('ErrorCount', 0)}")
+    if found.get("FailureCode") or found.get("FailureMessage"):
+        line += f"\n  failure: {found.get('FailureCode')}: {found.get('FailureMessage')}"
+    return line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cli.import_table", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--load-id", required=True, help="the conversion load (cli.load_records --for-import)")
+    parser.add_argument("--table-name", required=True, help="the NEW table to create")
+    parser.add_argument("--kms-key", help="ARN of the stack's DataKey, the table's encryption key")
+    parser.add_argument("--bucket", help="the feed bucket (default: $FEED_BUCKET)")
+    parser.add_argument("--wait", type=float, default=6 * 3600.0, help="seconds to follow the import")
+    parser.add_argument("--every", type=float, default=30.0, help="seconds between two DescribeImport")
+    parser.add_argument("--dry-run", action="store_true", help="print the ImportTable parameters, start nothing")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+    from chalicelib.aws import feed_storage
+
+    template = load_template()
+    try:
+        parameters = creation_parameters(template, args.table_name, args.kms_key)
+        if args.dry_run:
+            print(json.dumps(parameters, indent=2))
+            return 0
+        load = ready_load(args.load_id)
+        print(f"load {args.load_id}: {load['rows_loaded']} records, {load['rows_deleted']} deletes, "
+              f"{load['rows_rejected']} rows rejected; importing {load['import_prefix']}")
+        started = start_import(args.bucket or feed_storage.feed_bucket(), args.load_id, parameters)
+    except ImportSetupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"import {started['ImportArn']}")
+    found = follow(started["ImportArn"], args.wait, args.every)
+    print(figures(found))
+    if found["ImportStatus"] not in ENDED:
+        print("  still importing; follow it with aws dynamodb describe-import --import-arn …")
+        return 4
+    if found["ImportStatus"] != "COMPLETED":
+        return 2
+    if point_in_time_recovery(template):
+        from chalicelib.aws.clients import get_client
+
+        get_client("dynamodb").update_continuous_backups(
+            TableName=args.table_name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+        print("  point-in-time recovery turned on, as the stack's table has it")
+    return 1 if found.get("ErrorCount") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
