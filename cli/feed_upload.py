@@ -31,7 +31,8 @@ def progress_line(load: dict[str, Any]) -> str:
             f"rejected {load['rows_rejected']}  {load['status']}")
 
 
-def upload(path: Path, kind: str, as_of: str | None, mode: str = "load") -> tuple[str, str, str]:
+def upload(path: Path, kind: str, as_of: str | None, mode: str = "load",
+           batch: str | None = None) -> tuple[str, str, str]:
     """Put the file under feeds/<kind>/ (`mode` import: for a conversion); returns (bucket, key, load id)."""
     from chalicelib.aws import feed_storage
     from chalicelib.aws.clients import get_client
@@ -40,8 +41,9 @@ def upload(path: Path, kind: str, as_of: str | None, mode: str = "load") -> tupl
     bucket = feed_storage.feed_bucket()
     key = f"feeds/{kind}/{path.name}"
     stamp = as_of or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    metadata = {"as-of": stamp, "load-mode": mode, **({"import-batch": batch} if batch else {})}
     with path.open("rb") as body:  # boto3 streams the file (multipart above 8 MB), never all in memory
-        get_client("s3").upload_fileobj(body, bucket, key, ExtraArgs={"Metadata": {"as-of": stamp, "load-mode": mode}})
+        get_client("s3").upload_fileobj(body, bucket, key, ExtraArgs={"Metadata": metadata})
     etag = get_client("s3").head_object(Bucket=bucket, Key=key)["ETag"]
     return bucket, key, load_id_of(bucket, key, etag, mode)
 
@@ -69,11 +71,12 @@ def follow(load_id: str, wait_seconds: float, every: float = 0.5, out: Any = sys
         time.sleep(every)
 
 
-def via_s3(files: list[tuple[Path, str]], as_of: str | None, wait_seconds: float, mode: str = "load") -> int:
+def via_s3(files: list[tuple[Path, str]], as_of: str | None, wait_seconds: float, mode: str = "load",
+           batch: str | None = None) -> int:
     """Exit status: 0 loaded, 1 rows rejected, 2 a load FAILED, 4 still loading when the wait ran out."""
     worst = 0
     for path, kind in files:
-        bucket, key, load_id = upload(path, kind, as_of, mode)
+        bucket, key, load_id = upload(path, kind, as_of, mode, batch)
         print(f"{path} → s3://{bucket}/{key}  load {load_id}")
         load = follow(load_id, wait_seconds)
         if load is None or load["status"] not in ("FINISHED", "FAILED"):
@@ -86,5 +89,6 @@ def via_s3(files: list[tuple[Path, str]], as_of: str | None, wait_seconds: float
             print(f"  {load['rows_rejected']} rows rejected; the report is at {load['rejects_report']}")
             worst = max(worst, 1)
         if mode == "import" and load is not None and load["status"] == "FINISHED":
-            print(f"  converted; import it with: python -m cli.import_table --load-id {load_id} --table-name NAME")
+            print(f"  converted; when every file of the batch is, import it with: "
+                  f"python -m cli.import_table --load-id {load_id} --table-name NAME --kms-key KEY")
     return worst

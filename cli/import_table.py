@@ -1,17 +1,18 @@
-"""`python -m cli.import_table --load-id ID --table-name NAME`: the first national load, by DynamoDB's ImportTable.
+"""`python -m cli.import_table --batch B --table-name NAME`: the first national load, by DynamoDB's ImportTable.
 
-Once a conversion load (`cli.load_records --via-s3 --for-import FILE`, docs/FEED.md) is FINISHED, its DynamoDB
-JSON parts are under `s3://<feed bucket>/imports/<load id>/`. This script asks DynamoDB to create a NEW table
-from them (ImportTable: no write units consumed), with the records table's definition read from
-infra/resources.json (keys, attribute definitions, the look-up indexes, billing mode, encryption), follows
-DescribeImport until it ends, prints the figures, and then turns on point-in-time recovery as the stack's table
-has it (ImportTable cannot set it). It runs with the operator's own credentials (docs/FEED.md lists the IAM).
+Once the conversion loads of a batch (`cli.load_records --via-s3 --for-import [--import-batch B] FILE…`,
+docs/FEED.md) are FINISHED, their DynamoDB JSON parts are under `s3://<feed bucket>/imports/<batch>/`. This
+script asks DynamoDB to create a NEW table from them (ImportTable: no write units consumed), with the records
+table's definition read from infra/resources.json (keys, attribute definitions, the look-up indexes, billing
+mode, encryption), follows DescribeImport until it ends, prints the figures, and then turns on point-in-time
+recovery as the stack's table has it (ImportTable cannot set it). It runs with the operator's own
+credentials (docs/FEED.md lists the IAM). `--load-id ID` imports the batch of that load.
 
-    python -m cli.import_table --load-id 3f9c… --table-name vssid-prod-records-2027 \
+    python -m cli.import_table --batch national-2027 --table-name vssid-prod-records-2027 \
         --kms-key arn:aws:kms:ap-southeast-1:…:key/…
 
 Exit status: 0 imported without error, 1 imported with item errors (see the import's CloudWatch log group),
-2 a usage problem, a load not ready or an import FAILED/CANCELLED, 4 still importing when --wait ran out.
+2 a usage problem, a batch not ready or an import FAILED/CANCELLED, 4 still importing when --wait ran out.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "resources.json"
 RECORDS_TABLE = "InsuranceRecordsTable"
 ENDED = ("COMPLETED", "FAILED", "CANCELLED")
+MAX_OBJECTS = 50_000  # S3 objects one import reads at most (DynamoDB's import best practices)
 
 
 class ImportSetupError(ValueError):
@@ -82,23 +84,35 @@ def load_template() -> dict[str, Any]:
     return json.loads(TEMPLATE.read_text(encoding="utf-8"))
 
 
-def ready_load(load_id: str) -> dict[str, Any]:
-    """The conversion load as the API shows it, if it is finished; ImportSetupError otherwise."""
+def batch_loads(batch: str) -> list[dict[str, Any]]:
+    """The conversion loads of a batch, as the API shows them, if every one is finished; else ImportSetupError."""
+    from chalicelib.models.feed import LOAD, FeedLoad
     from chalicelib.services import feed_loads
 
-    record = feed_loads.get(load_id)
-    if record is None:
+    loads = [feed_loads.as_api(load) for load in FeedLoad.by_start.query(LOAD)
+             if load.mode == "import" and (load.import_batch or load.load_id) == batch]
+    if not loads:
+        raise ImportSetupError(f"no conversion load in batch {batch}; upload the files with --for-import")
+    waiting = [load["load_id"] for load in loads if load["status"] != feed_loads.FINISHED]
+    if waiting:
+        raise ImportSetupError(f"loads {', '.join(waiting)} of batch {batch} are not FINISHED; wait for them")
+    return loads
+
+
+def batch_of(load_id: str) -> str:
+    from chalicelib.services import feed_loads
+
+    load = feed_loads.get(load_id)
+    if load is None:
         raise ImportSetupError(f"no load {load_id}")
-    load = feed_loads.as_api(record)
-    if load["mode"] != "import":
+    if load.mode != "import":
         raise ImportSetupError(f"load {load_id} wrote the table; upload the file with --for-import to convert it")
-    if load["status"] != feed_loads.FINISHED:
-        raise ImportSetupError(f"load {load_id} is {load['status']}; wait until it is FINISHED")
-    return load
+    return load.import_batch or load.load_id
 
 
-def start_import(bucket: str, load_id: str, parameters: dict[str, Any]) -> dict[str, Any]:
-    """ImportTable of the load's parts (DYNAMODB_JSON, gzip) into the new table; its description."""
+def start_import(bucket: str, batch: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    """ImportTable of the batch's parts (DYNAMODB_JSON, gzip) into the new table; its description."""
+    from chalicelib.aws import feed_storage
     from chalicelib.aws.clients import get_client
     from chalicelib.domain.feed_files import import_prefix
 
@@ -109,9 +123,13 @@ def start_import(bucket: str, load_id: str, parameters: dict[str, Any]) -> dict[
         pass
     else:
         raise ImportSetupError(f"table {parameters['TableName']} exists; ImportTable only creates a new table")
+    parts = len(feed_storage.list_keys(bucket, import_prefix(batch)))
+    if parts > MAX_OBJECTS:
+        raise ImportSetupError(f"{parts} parts; one import reads at most {MAX_OBJECTS:,} objects: convert again "
+                               "with a larger FEED_IMPORT_CHUNK_BYTES")
     answer = client.import_table(
-        ClientToken=f"{load_id}-{parameters['TableName']}"[:64],  # the same command twice is one import
-        S3BucketSource={"S3Bucket": bucket, "S3KeyPrefix": import_prefix(load_id)},
+        ClientToken=f"{batch}-{parameters['TableName']}"[:64],  # the same command twice is one import
+        S3BucketSource={"S3Bucket": bucket, "S3KeyPrefix": import_prefix(batch)},
         InputFormat="DYNAMODB_JSON", InputCompressionType="GZIP", TableCreationParameters=parameters)
     return answer["ImportTableDescription"]
 
@@ -139,7 +157,9 @@ def figures(found: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cli.import_table", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--load-id", required=True, help="the conversion load (cli.load_records --for-import)")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--load-id", help="a conversion load (cli.load_records --for-import): its batch is imported")
+    which.add_argument("--batch", help="the import batch (the files' import-batch metadata)")
     parser.add_argument("--table-name", required=True, help="the NEW table to create")
     parser.add_argument("--kms-key", help="ARN of the stack's DataKey, the table's encryption key")
     parser.add_argument("--bucket", help="the feed bucket (default: $FEED_BUCKET)")
@@ -158,10 +178,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.dry_run:
             print(json.dumps(parameters, indent=2))
             return 0
-        load = ready_load(args.load_id)
-        print(f"load {args.load_id}: {load['rows_loaded']} records, {load['rows_deleted']} deletes, "
-              f"{load['rows_rejected']} rows rejected; importing {load['import_prefix']}")
-        started = start_import(args.bucket or feed_storage.feed_bucket(), args.load_id, parameters)
+        batch = args.batch or batch_of(args.load_id)
+        loads = batch_loads(batch)
+        print(f"batch {batch}: {len(loads)} files, {sum(load['rows_loaded'] for load in loads)} records, "
+              f"{sum(load['rows_deleted'] for load in loads)} deletes, "
+              f"{sum(load['rows_rejected'] for load in loads)} rows rejected; importing {loads[0]['import_prefix']}")
+        started = start_import(args.bucket or feed_storage.feed_bucket(), batch, parameters)
     except ImportSetupError as exc:
         print(str(exc), file=sys.stderr)
         return 2

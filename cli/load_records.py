@@ -98,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--for-import", action="store_true",
                         help="with --via-s3: a first load, converted to DynamoDB JSON for cli.import_table "
                              "instead of written to the table (docs/FEED.md)")
+    parser.add_argument("--import-batch", help="with --for-import: the files converted into one new table "
+                                               "(default: each file alone)")
     parser.add_argument("--wait", type=float, default=3600.0, help="with --via-s3: seconds to follow a load")
     parser.add_argument("files", nargs="+", metavar="FILE", help=".csv or .jsonl files")
     try:
@@ -115,9 +117,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.as_of and normalise_version(args.as_of) is None:
             print("--as-of must be an ISO date or date-time", file=sys.stderr)
             return 2
-        return via_s3(plan, args.as_of, args.wait, "import" if args.for_import else "load")
-    if args.for_import:
-        print("--for-import goes with --via-s3", file=sys.stderr)
+        if args.import_batch and not args.for_import:
+            print("--import-batch goes with --for-import", file=sys.stderr)
+            return 2
+        return via_s3(plan, args.as_of, args.wait, "import" if args.for_import else "load", args.import_batch)
+    if args.for_import or args.import_batch:
+        print("--for-import and --import-batch go with --via-s3", file=sys.stderr)
         return 2
 
     from botocore.exceptions import BotoCoreError

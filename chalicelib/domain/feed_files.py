@@ -79,9 +79,21 @@ def load_mode(metadata: dict[str, str]) -> str:
     return mode
 
 
-def import_prefix(load_id: str) -> str:
-    """Where a conversion writes its DynamoDB JSON parts: ImportTable reads every object under it."""
-    return f"imports/{load_id}/"
+_BATCH = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def import_batch(metadata: dict[str, str], load_id: str) -> str:
+    """The `import-batch` metadata: the files converted into one new table (several files of one national
+    extract convert in parallel, and one ImportTable reads them all); a file alone is a batch of its own."""
+    batch = (metadata.get("import-batch") or load_id).strip()
+    if not _BATCH.fullmatch(batch):
+        raise FeedFileError("the import-batch metadata must be 1 to 64 letters, digits, '.', '_' or '-'")
+    return batch
+
+
+def import_prefix(batch: str) -> str:
+    """Where the conversions of a batch write their DynamoDB JSON parts: ImportTable reads every object under it."""
+    return f"imports/{batch}/"
 
 
 def normalise_version(value: Any) -> str | None:

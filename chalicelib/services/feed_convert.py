@@ -5,7 +5,7 @@ is split as any feed file, and each chunk worker validates its rows exactly as t
 (feed_writes.choose: today's row rules, the file's or the row's version, one winner per record in the chunk)
 but, instead of writing the table, writes the items it would have written — `feed_writes.stored_item`, the
 direct loader's item plus `source_version` and `loaded_by` — as one gzip object of DynamoDB JSON Lines,
-`imports/<load id>/part-<chunk>.json.gz` (`{"Item": {...typed attributes...}}` a line), the format
+`imports/<batch>/<load id>-<chunk>.json.gz` (`{"Item": {...typed attributes...}}` a line), the format
 ImportTable calls DYNAMODB_JSON. A chunk done twice writes the same object again (same bytes: gzip
 without a time stamp), so redelivery changes nothing. Rejects go to the load's rejects report, as usual.
 
@@ -26,8 +26,8 @@ from chalicelib.domain.feed_files import import_prefix
 from chalicelib.services.feed_writes import ChunkResult, choose, stored_item
 
 
-def part_key(load_id: str, chunk: int) -> str:
-    return f"{import_prefix(load_id)}part-{chunk:07d}.json.gz"
+def part_key(batch: str, load_id: str, chunk: int) -> str:
+    return f"{import_prefix(batch)}{load_id}-{chunk:07d}.json.gz"
 
 
 def dynamodb_json_lines(items: Iterable[dict[str, Any]]) -> bytes:
@@ -36,8 +36,8 @@ def dynamodb_json_lines(items: Iterable[dict[str, Any]]) -> bytes:
                    for item in items).encode("utf-8")
 
 
-def convert_rows(bucket: str, load_id: str, chunk: int, kind: str, rows: Iterable[tuple[int, dict[str, Any]]],
-                 default_version: str) -> ChunkResult:
+def convert_rows(bucket: str, batch: str, load_id: str, chunk: int, kind: str,
+                 rows: Iterable[tuple[int, dict[str, Any]]], default_version: str) -> ChunkResult:
     """Validate the chunk's rows and write the chosen ones as one DynamoDB JSON part (none if none is left)."""
     result = ChunkResult()
     chosen = choose(kind, rows, default_version, result)
@@ -48,5 +48,5 @@ def convert_rows(bucket: str, load_id: str, chunk: int, kind: str, rows: Iterabl
             result.counts.rows_loaded += 1
     if chosen:
         body = gzip.compress(dynamodb_json_lines(stored_item(load_id, c) for c in chosen), mtime=0)
-        feed_storage.put(bucket, part_key(load_id, chunk), body, "application/gzip")
+        feed_storage.put(bucket, part_key(batch, load_id, chunk), body, "application/gzip")
     return result

@@ -135,7 +135,8 @@ def as_api(load: FeedLoad) -> dict[str, Any]:
         "rejects_report": f"s3://{load.bucket}/{rejects_prefix(load.load_id)}" if load.rows_rejected else None,
         "failure": load.failure, "started_at": load.started_at, "finished_at": load.finished_at,
         "mode": load.mode or MODE_LOAD,
-        "import_prefix": f"s3://{load.bucket}/{import_prefix(load.load_id)}" if load.mode == MODE_IMPORT else None,
+        "import_prefix": (f"s3://{load.bucket}/{import_prefix(load.import_batch or load.load_id)}"
+                          if load.mode == MODE_IMPORT else None),
     }
 
 

@@ -51,7 +51,8 @@ def load_chunk(body: str) -> str:
     if len(rows) != int(message.get("rows", len(rows))):
         logger.warning("chunk row count differs from the split", extra={"load_id": load_id, "chunk": chunk})
     if message.get("mode") == MODE_IMPORT:  # a first load: DynamoDB JSON for ImportTable, the table untouched
-        result = convert_rows(message["bucket"], load_id, chunk, message["kind"], rows, message["version"])
+        result = convert_rows(message["bucket"], message.get("batch") or load_id, load_id, chunk, message["kind"],
+                              rows, message["version"])
     else:
         result = apply_rows(load_id, message["kind"], rows, message["version"])
         if message["kind"] == "contribution":

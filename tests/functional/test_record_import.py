@@ -41,24 +41,25 @@ def backend():
 def feed(backend, monkeypatch):
     from tests.support.feed import empty_feed
 
-    monkeypatch.setenv("FEED_CHUNK_BYTES", "200")  # one or two rows a chunk
+    monkeypatch.setenv("FEED_IMPORT_CHUNK_BYTES", "200")  # one or two rows a chunk
     empty_feed()
     yield backend
 
 
-def upload_for_import(key: str, body: bytes) -> None:
-    """What `cli.load_records --via-s3 --for-import` does: the file with its as-of time and the load mode."""
-    get_client("s3").put_object(Bucket=os.environ["FEED_BUCKET"], Key=key, Body=body,
-                                Metadata={"as-of": AS_OF, "load-mode": "import"})
+def upload_for_import(key: str, body: bytes, batch: str | None = None) -> None:
+    """What `cli.load_records --via-s3 --for-import [--import-batch B]` does: the file with its as-of time, the
+    load mode and the batch."""
+    metadata = {"as-of": AS_OF, "load-mode": "import", **({"import-batch": batch} if batch else {})}
+    get_client("s3").put_object(Bucket=os.environ["FEED_BUCKET"], Key=key, Body=body, Metadata=metadata)
 
 
-def parts(load_id: str) -> dict[str, list[dict[str, Any]]]:
-    """Each DynamoDB JSON part the conversion wrote: its key → its lines."""
+def parts(batch: str) -> dict[str, list[dict[str, Any]]]:
+    """Each DynamoDB JSON part the conversions of a batch wrote: its key → its lines."""
     from chalicelib.aws import feed_storage
 
     bucket = os.environ["FEED_BUCKET"]
     return {key: [json.loads(line) for line in gzip.decompress(feed_storage.get(bucket, key)).decode().splitlines()]
-            for key in feed_storage.list_keys(bucket, f"imports/{load_id}/")}
+            for key in feed_storage.list_keys(bucket, f"imports/{batch}/")}
 
 
 def direct_items(kind: str, rows: list[dict[str, Any]], load_id: str) -> dict[tuple[str, str], dict[str, Any]]:
@@ -81,11 +82,11 @@ def scan(table: str) -> list[dict[str, Any]]:
     return [item for page in pages for item in page["Items"]]
 
 
-def import_into(load_id: str, table: str) -> int:
+def import_into(load_id: str, table: str, batch: bool = False) -> int:
     from cli.import_table import main
 
-    return main(["--load-id", load_id, "--table-name", table, "--kms-key", KMS_KEY, "--every", "0.05",
-                 "--wait", "60"])
+    return main(["--batch" if batch else "--load-id", load_id, "--table-name", table, "--kms-key", KMS_KEY,
+                 "--every", "0.05", "--wait", "60"])
 
 
 def test_a_csv_converted_by_the_fan_out_gives_the_direct_loaders_items_and_reports_the_bad_row(feed):
@@ -129,13 +130,18 @@ def test_import_table_creates_a_new_table_holding_exactly_the_converted_items(fe
         "PointInTimeRecoveryStatus"] == "ENABLED"
 
 
-def test_people_imported_are_found_by_the_look_up_indexes(feed):
-    people = demo("participant")[:4]
-    upload_for_import("feeds/participant/national/people.jsonl", as_jsonl(people))
-    (load_id,) = run_feed().split
+def test_the_files_of_one_batch_become_one_table_where_people_are_found_by_the_look_up_indexes(feed):
+    people, cards = demo("participant")[:4], demo("health_card")
+    upload_for_import("feeds/participant/national/people.jsonl", as_jsonl(people), batch="national-test")
+    upload_for_import("feeds/health_card/national/cards.csv.gz", gzip.compress(as_csv(cards)), batch="national-test")
+    people_load, cards_load = sorted(run_feed().split, key=lambda i: load(i)["kind"] != "participant")
+    assert load(people_load)["import_prefix"] == load(cards_load)["import_prefix"] == \
+        f"s3://{os.environ['FEED_BUCKET']}/imports/national-test/"
 
-    assert import_into(load_id, "vssid-people-imported") == 0
+    assert import_into("national-test", "vssid-people-imported", batch=True) == 0
 
+    assert keyed(scan("vssid-people-imported")) == {**direct_items("participant", people, people_load),
+                                                    **direct_items("health_card", cards, cards_load)}
     client = get_client("dynamodb")
     for row in people:
         found = client.query(TableName="vssid-people-imported", IndexName="lookup-index",
