@@ -20,30 +20,18 @@ from chalicelib.domain.feed_files import normalise_version
 from chalicelib.domain.record_rows import validate_row
 from chalicelib.models.records import InsuranceRecord
 from chalicelib.services.record_loader import record_item
-from tests.functional.test_record_feed import as_csv, as_jsonl, demo, load, read_rejects
+from tests.functional.test_record_feed import as_csv, as_jsonl, backend, demo, feed, load, read_rejects  # noqa: F401
 from tests.support.feed import run_feed
 
 AS_OF = "2026-12-01"
 KMS_KEY = "arn:aws:kms:ap-southeast-1:123456789012:key/data-key"
 
 
-@pytest.fixture(scope="module")
-def backend():
-    from tests.support.backend import fresh_backend
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("FEED_BACKOFF_SECONDS", "0")
-        with fresh_backend(reference_data=False) as env:
-            yield env
-
-
 @pytest.fixture
-def feed(backend, monkeypatch):
-    from tests.support.feed import empty_feed
-
+def converting(request, monkeypatch):
+    """The feed's moto backend, emptied (test_record_feed's fixtures), with conversion chunks of a few rows."""
     monkeypatch.setenv("FEED_IMPORT_CHUNK_BYTES", "200")  # one or two rows a chunk
-    empty_feed()
-    yield backend
+    yield request.getfixturevalue("feed")
 
 
 def upload_for_import(key: str, body: bytes, batch: str | None = None) -> None:
@@ -89,7 +77,7 @@ def import_into(load_id: str, table: str, batch: bool = False) -> int:
                  "--every", "0.05", "--wait", "60"])
 
 
-def test_a_csv_converted_by_the_fan_out_gives_the_direct_loaders_items_and_reports_the_bad_row(feed):
+def test_a_csv_converted_by_the_fan_out_gives_the_direct_loaders_items_and_reports_the_bad_row(converting):
     people = demo("participant")
     bad = {**people[2], "date_of_birth": "21/07/1990"}  # row 3 of the file
     rows = people[:2] + [bad] + people[3:]
@@ -111,7 +99,7 @@ def test_a_csv_converted_by_the_fan_out_gives_the_direct_loaders_items_and_repor
     assert list(InsuranceRecord.scan()) == []  # a conversion never writes the records table
 
 
-def test_import_table_creates_a_new_table_holding_exactly_the_converted_items(feed, capsys):
+def test_import_table_creates_a_new_table_holding_exactly_the_converted_items(converting, capsys):
     periods = demo("contribution")[:9]
     upload_for_import("feeds/contribution/national/part-0001.jsonl.gz", gzip.compress(as_jsonl(periods)))
     (load_id,) = run_feed().split
@@ -130,7 +118,7 @@ def test_import_table_creates_a_new_table_holding_exactly_the_converted_items(fe
         "PointInTimeRecoveryStatus"] == "ENABLED"
 
 
-def test_the_files_of_one_batch_become_one_table_where_people_are_found_by_the_look_up_indexes(feed):
+def test_the_files_of_one_batch_become_one_table_where_people_are_found_by_the_look_up_indexes(converting):
     people, cards = demo("participant")[:4], demo("health_card")
     upload_for_import("feeds/participant/national/people.jsonl", as_jsonl(people), batch="national-test")
     upload_for_import("feeds/health_card/national/cards.csv.gz", gzip.compress(as_csv(cards)), batch="national-test")
@@ -150,7 +138,7 @@ def test_the_files_of_one_batch_become_one_table_where_people_are_found_by_the_l
         assert [item["username"]["S"] for item in found] == [row["social_insurance_number"]]
 
 
-def test_the_import_refuses_an_existing_table_and_a_load_that_wrote_the_table(feed, capsys):
+def test_the_import_refuses_an_existing_table_and_a_load_that_wrote_the_table(converting, capsys):
     from tests.support.feed import upload
 
     upload_for_import("feeds/benefit/national/benefits.jsonl", as_jsonl(demo("benefit")))
