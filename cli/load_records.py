@@ -18,6 +18,9 @@ command follows the load with a progress bar until it ends (--wait seconds at mo
 
     python -m cli.load_records --via-s3 --as-of 2026-11-30 contribution.csv.gz
 
+With --via-s3 --for-import [--import-batch B] the files are converted for the first national load of a new
+table instead (DynamoDB JSON for ImportTable; then `python -m cli.import_table`, docs/FEED.md).
+
 Exit status: 0 every row loaded or already there; 1 some rows were rejected (the others are loaded);
 2 usage errors (unknown kind, missing file, not .csv/.jsonl: then nothing is loaded) or a file that
 cannot be read (not UTF-8, broken CSV: nothing of that file is loaded; the files before it are);

@@ -149,3 +149,35 @@ def test_the_import_refuses_an_existing_table_and_a_load_that_wrote_the_table(co
     assert "only creates a new table" in capsys.readouterr().err
     assert import_into(loaded, "vssid-benefits-imported") == 2
     assert "--for-import" in capsys.readouterr().err
+
+
+def test_the_operator_converts_two_files_as_one_batch_then_imports_it_from_the_command_line(
+        converting, tmp_path, monkeypatch, capsys):
+    import cli.feed_upload
+    from cli.load_records import main
+
+    benefits, visits = tmp_path / "benefit.csv", tmp_path / "medical_visit.jsonl.gz"
+    benefits.write_bytes(as_csv(demo("benefit")))
+    visits.write_bytes(gzip.compress(as_jsonl(demo("medical_visit"))))
+    monkeypatch.setattr(cli.feed_upload.time, "sleep", lambda _: run_feed(max_sweeps=1))
+
+    status = main(["--via-s3", "--for-import", "--import-batch", "first-2027", "--as-of", AS_OF,
+                   str(benefits), str(visits)])
+
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert out.count("FINISHED") == 2 and "python -m cli.import_table --load-id" in out
+    assert import_into("first-2027", "vssid-first-2027", batch=True) == 0
+    assert "batch first-2027: 2 files" in capsys.readouterr().out
+    assert len(scan("vssid-first-2027")) == len(demo("benefit")) + len(demo("medical_visit"))
+    assert list(InsuranceRecord.scan()) == []
+
+
+def test_import_options_go_with_a_conversion_via_s3(tmp_path, capsys):
+    from cli.load_records import main
+
+    (tmp_path / "benefit.jsonl").write_text("{}\n")
+
+    assert main(["--for-import", str(tmp_path / "benefit.jsonl")]) == 2
+    assert main(["--via-s3", "--import-batch", "b", str(tmp_path / "benefit.jsonl")]) == 2
+    assert "--for-import" in capsys.readouterr().err
