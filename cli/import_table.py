@@ -5,8 +5,8 @@ docs/FEED.md) are FINISHED, their DynamoDB JSON parts are under `s3://<feed buck
 script asks DynamoDB to create a NEW table from them (ImportTable: no write units consumed), with the records
 table's definition read from infra/resources.json (keys, attribute definitions, the look-up indexes, billing
 mode, encryption), follows DescribeImport until it ends, prints the figures, and then turns on point-in-time
-recovery as the stack's table has it (ImportTable cannot set it). It runs with the operator's own
-credentials (docs/FEED.md lists the IAM). `--load-id ID` imports the batch of that load.
+recovery as the stack's table has it (ImportTable cannot set it) and writes the contribution totals. It runs
+with the operator's own credentials (docs/FEED.md lists the IAM). `--load-id ID` imports that load's batch.
 
     python -m cli.import_table --batch national-2027 --table-name vssid-prod-records-2027 \
         --kms-key arn:aws:kms:ap-southeast-1:…:key/…
@@ -134,6 +134,40 @@ def start_import(bucket: str, batch: str, parameters: dict[str, Any]) -> dict[st
     return answer["ImportTableDescription"]
 
 
+def contribution_pairs(bucket: str, batch: str, loads: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """(citizen, scheme) of every contribution period the batch converted, read back from its parts."""
+    import gzip
+
+    from chalicelib.aws import feed_storage
+    from chalicelib.domain.feed_files import import_prefix
+
+    pairs: set[tuple[str, str]] = set()
+    for load in loads:
+        if load["kind"] != "contribution":
+            continue
+        for key in feed_storage.list_keys(bucket, f"{import_prefix(batch)}{load['load_id']}-"):
+            for line in gzip.decompress(feed_storage.get(bucket, key)).splitlines():
+                item = json.loads(line)["Item"]
+                record_key = item["record_key"]["S"]
+                if record_key.startswith("CONTRIBUTION#"):
+                    pairs.add((item["username"]["S"], record_key.split("#")[1]))
+    return pairs
+
+
+def write_totals(table_name: str, pairs: set[tuple[str, str]]) -> int:
+    """The contribution totals (`SUMMARY#<scheme>`) of these citizens, computed on the new table by the
+    loaders' own `refresh_summaries` (a conversion cannot: a citizen's periods are spread over chunks)."""
+    from chalicelib.models.records import InsuranceRecord
+    from chalicelib.services.record_loader import refresh_summaries
+
+    stage_table = InsuranceRecord.Meta.table_name
+    InsuranceRecord.Meta.table_name = table_name  # pynamodb connects anew when the name differs
+    try:
+        return refresh_summaries(pairs)
+    finally:
+        InsuranceRecord.Meta.table_name = stage_table
+
+
 def follow(import_arn: str, wait_seconds: float, every: float) -> dict[str, Any]:
     """DescribeImport until the import ends or the wait runs out; the last description."""
     from chalicelib.aws.clients import get_client
@@ -183,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"batch {batch}: {len(loads)} files, {sum(load['rows_loaded'] for load in loads)} records, "
               f"{sum(load['rows_deleted'] for load in loads)} deletes, "
               f"{sum(load['rows_rejected'] for load in loads)} rows rejected; importing {loads[0]['import_prefix']}")
-        started = start_import(args.bucket or feed_storage.feed_bucket(), batch, parameters)
+        bucket = args.bucket or feed_storage.feed_bucket()
+        started = start_import(bucket, batch, parameters)
     except ImportSetupError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -201,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
         get_client("dynamodb").update_continuous_backups(
             TableName=args.table_name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
         print("  point-in-time recovery turned on, as the stack's table has it")
+    pairs = contribution_pairs(bucket, batch, loads)
+    if pairs:
+        written = write_totals(args.table_name, pairs)
+        print(f"  contribution totals: {written} written for {len({citizen for citizen, _ in pairs})} citizens")
     return 1 if found.get("ErrorCount") else 0
 
 

@@ -110,7 +110,18 @@ def test_import_table_creates_a_new_table_holding_exactly_the_converted_items(co
     printed = capsys.readouterr().out
     assert status == 0, printed
     assert f"COMPLETED: processed {len(periods)} items" in printed and "errors 0" in printed
-    assert keyed(scan("vssid-records-imported")) == direct_items("contribution", periods, load_id)
+    imported = keyed(scan("vssid-records-imported"))
+    totals = {key: imported.pop(key) for key in list(imported) if key[1].startswith("SUMMARY#")}
+    assert imported == direct_items("contribution", periods, load_id)
+    from chalicelib.services.record_loader import contribution_summary
+
+    citizens = {(p["social_insurance_number"], validate_row("contribution", p).fields["scheme"]) for p in periods}
+    assert set(totals) == {(sin, f"SUMMARY#{scheme}") for sin, scheme in citizens}
+    for (sin, key), item in totals.items():
+        scheme = key.split("#")[1]
+        own = [validate_row("contribution", p).fields for p in periods
+               if p["social_insurance_number"] == sin and validate_row("contribution", p).fields["scheme"] == scheme]
+        assert InsuranceRecord.from_raw_data(item).fields.as_dict() == contribution_summary(scheme, own)
     table = get_client("dynamodb").describe_table(TableName="vssid-records-imported")["Table"]
     assert sorted(i["IndexName"] for i in table["GlobalSecondaryIndexes"]) == ["lookup-index", "person-index"]
     backups = get_client("dynamodb").describe_continuous_backups(TableName="vssid-records-imported")
