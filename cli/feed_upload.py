@@ -48,8 +48,9 @@ def upload(path: Path, kind: str, as_of: str | None, mode: str = "load",
     return bucket, key, load_id_of(bucket, key, etag, mode)
 
 
-def follow(load_id: str, wait_seconds: float, every: float = 0.5, out: Any = sys.stdout) -> dict[str, Any] | None:
+def follow(load_id: str, wait_seconds: float, every: float = 0.5, out: Any = None) -> dict[str, Any] | None:
     """Print progress until the load ends or `wait_seconds` pass; returns the load as the API shows it."""
+    out = out or sys.stdout  # looked up at each call, not at import (a test's captured stdout ends with it)
     from chalicelib.services import feed_loads
 
     end = time.monotonic() + wait_seconds
