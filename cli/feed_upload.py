@@ -31,8 +31,9 @@ def progress_line(load: dict[str, Any]) -> str:
             f"rejected {load['rows_rejected']}  {load['status']}")
 
 
-def upload(path: Path, kind: str, as_of: str | None) -> tuple[str, str, str]:
-    """Put the file under feeds/<kind>/; returns (bucket, key, load id)."""
+def upload(path: Path, kind: str, as_of: str | None, mode: str = "load",
+           batch: str | None = None) -> tuple[str, str, str]:
+    """Put the file under feeds/<kind>/ (`mode` import: for a conversion); returns (bucket, key, load id)."""
     from chalicelib.aws import feed_storage
     from chalicelib.aws.clients import get_client
     from chalicelib.domain.feed_files import load_id_of
@@ -40,14 +41,16 @@ def upload(path: Path, kind: str, as_of: str | None) -> tuple[str, str, str]:
     bucket = feed_storage.feed_bucket()
     key = f"feeds/{kind}/{path.name}"
     stamp = as_of or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    metadata = {"as-of": stamp, "load-mode": mode, **({"import-batch": batch} if batch else {})}
     with path.open("rb") as body:  # boto3 streams the file (multipart above 8 MB), never all in memory
-        get_client("s3").upload_fileobj(body, bucket, key, ExtraArgs={"Metadata": {"as-of": stamp}})
+        get_client("s3").upload_fileobj(body, bucket, key, ExtraArgs={"Metadata": metadata})
     etag = get_client("s3").head_object(Bucket=bucket, Key=key)["ETag"]
-    return bucket, key, load_id_of(bucket, key, etag)
+    return bucket, key, load_id_of(bucket, key, etag, mode)
 
 
-def follow(load_id: str, wait_seconds: float, every: float = 0.5, out: Any = sys.stdout) -> dict[str, Any] | None:
+def follow(load_id: str, wait_seconds: float, every: float = 0.5, out: Any = None) -> dict[str, Any] | None:
     """Print progress until the load ends or `wait_seconds` pass; returns the load as the API shows it."""
+    out = out or sys.stdout  # looked up at each call, not at import (a test's captured stdout ends with it)
     from chalicelib.services import feed_loads
 
     end = time.monotonic() + wait_seconds
@@ -69,11 +72,12 @@ def follow(load_id: str, wait_seconds: float, every: float = 0.5, out: Any = sys
         time.sleep(every)
 
 
-def via_s3(files: list[tuple[Path, str]], as_of: str | None, wait_seconds: float) -> int:
+def via_s3(files: list[tuple[Path, str]], as_of: str | None, wait_seconds: float, mode: str = "load",
+           batch: str | None = None) -> int:
     """Exit status: 0 loaded, 1 rows rejected, 2 a load FAILED, 4 still loading when the wait ran out."""
     worst = 0
     for path, kind in files:
-        bucket, key, load_id = upload(path, kind, as_of)
+        bucket, key, load_id = upload(path, kind, as_of, mode, batch)
         print(f"{path} → s3://{bucket}/{key}  load {load_id}")
         load = follow(load_id, wait_seconds)
         if load is None or load["status"] not in ("FINISHED", "FAILED"):
@@ -85,4 +89,7 @@ def via_s3(files: list[tuple[Path, str]], as_of: str | None, wait_seconds: float
         elif load["rows_rejected"]:
             print(f"  {load['rows_rejected']} rows rejected; the report is at {load['rejects_report']}")
             worst = max(worst, 1)
+        if mode == "import" and load is not None and load["status"] == "FINISHED":
+            print(f"  converted; when every file of the batch is, import it with: "
+                  f"python -m cli.import_table --load-id {load_id} --table-name NAME --kms-key KEY")
     return worst

@@ -18,6 +18,9 @@ command follows the load with a progress bar until it ends (--wait seconds at mo
 
     python -m cli.load_records --via-s3 --as-of 2026-11-30 contribution.csv.gz
 
+With --via-s3 --for-import [--import-batch B] the files are converted for the first national load of a new
+table instead (DynamoDB JSON for ImportTable; then `python -m cli.import_table`, docs/FEED.md).
+
 Exit status: 0 every row loaded or already there; 1 some rows were rejected (the others are loaded);
 2 usage errors (unknown kind, missing file, not .csv/.jsonl: then nothing is loaded) or a file that
 cannot be read (not UTF-8, broken CSV: nothing of that file is loaded; the files before it are);
@@ -95,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--via-s3", action="store_true",
                         help="put the files in the feed bucket and follow their loads (docs/FEED.md)")
     parser.add_argument("--as-of", help="with --via-s3: the extract's date or date-time (default: now)")
+    parser.add_argument("--for-import", action="store_true",
+                        help="with --via-s3: a first load, converted to DynamoDB JSON for cli.import_table "
+                             "instead of written to the table (docs/FEED.md)")
+    parser.add_argument("--import-batch", help="with --for-import: the files converted into one new table "
+                                               "(default: each file alone)")
     parser.add_argument("--wait", type=float, default=3600.0, help="with --via-s3: seconds to follow a load")
     parser.add_argument("files", nargs="+", metavar="FILE", help=".csv or .jsonl files")
     try:
@@ -112,7 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.as_of and normalise_version(args.as_of) is None:
             print("--as-of must be an ISO date or date-time", file=sys.stderr)
             return 2
-        return via_s3(plan, args.as_of, args.wait)
+        if args.import_batch and not args.for_import:
+            print("--import-batch goes with --for-import", file=sys.stderr)
+            return 2
+        return via_s3(plan, args.as_of, args.wait, "import" if args.for_import else "load", args.import_batch)
+    if args.for_import or args.import_batch:
+        print("--for-import and --import-batch go with --via-s3", file=sys.stderr)
+        return 2
 
     from botocore.exceptions import BotoCoreError
     from pynamodb.exceptions import PynamoDBException

@@ -27,6 +27,7 @@ PREFIX = "feeds/"
 BOM = b"\xef\xbb\xbf"
 FORMATS = ("csv", "jsonl")
 OP_UPSERT, OP_DELETE = "U", "D"
+MODE_LOAD, MODE_IMPORT = "load", "import"  # object metadata `load-mode`: write the table, or convert for ImportTable
 _BAD_TEXT = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
 
 
@@ -61,10 +62,38 @@ def parse_key(key: str) -> FeedFile:
     return FeedFile(kind, suffix, gzip)
 
 
-def load_id_of(bucket: str, key: str, etag: str) -> str:
-    """One load per file content at one place: the same upload seen twice is the same load."""
-    digest = hashlib.sha256(f"{bucket}\n{key}\n{etag.strip(chr(34))}".encode()).hexdigest()
+def load_id_of(bucket: str, key: str, etag: str, mode: str = MODE_LOAD) -> str:
+    """One load per file content at one place: the same upload seen twice is the same load. A conversion
+    for ImportTable (`mode` import) of the same bytes is another load, so it never finds a table load's record."""
+    name = key if mode == MODE_LOAD else f"{key}\n{mode}"
+    digest = hashlib.sha256(f"{bucket}\n{name}\n{etag.strip(chr(34))}".encode()).hexdigest()
     return digest[:24]
+
+
+def load_mode(metadata: dict[str, str]) -> str:
+    """The file's `load-mode` metadata: `load` (default) writes the table, `import` converts the rows to
+    DynamoDB JSON for ImportTable (the first national load of a new table)."""
+    mode = (metadata.get("load-mode") or MODE_LOAD).strip().lower()
+    if mode not in (MODE_LOAD, MODE_IMPORT):
+        raise FeedFileError("the load-mode metadata must be load or import")
+    return mode
+
+
+_BATCH = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def import_batch(metadata: dict[str, str], load_id: str) -> str:
+    """The `import-batch` metadata: the files converted into one new table (several files of one national
+    extract convert in parallel, and one ImportTable reads them all); a file alone is a batch of its own."""
+    batch = (metadata.get("import-batch") or load_id).strip()
+    if not _BATCH.fullmatch(batch):
+        raise FeedFileError("the import-batch metadata must be 1 to 64 letters, digits, '.', '_' or '-'")
+    return batch
+
+
+def import_prefix(batch: str) -> str:
+    """Where the conversions of a batch write their DynamoDB JSON parts: ImportTable reads every object under it."""
+    return f"imports/{batch}/"
 
 
 def normalise_version(value: Any) -> str | None:

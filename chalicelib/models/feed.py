@@ -44,6 +44,8 @@ class FeedLoad(Model):
     etag = UnicodeAttribute(null=True)
     size = NumberAttribute(null=True)
     source_version = UnicodeAttribute(null=True)
+    import_batch = UnicodeAttribute(null=True)  # import mode: the batch whose parts one ImportTable reads
+    mode = UnicodeAttribute(null=True)  # load (or absent) | import: a conversion to DynamoDB JSON for ImportTable
     status = UnicodeAttribute(null=True)  # SPLITTING | LOADING | FINISHED | FAILED
     failure = UnicodeAttribute(null=True)
     chunks_total = NumberAttribute(null=True)  # known once the file is split

@@ -16,6 +16,7 @@ from typing import Any
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
 from chalicelib import clock
+from chalicelib.domain.feed_files import MODE_IMPORT, MODE_LOAD, import_prefix
 from chalicelib.errors import NotFoundError
 from chalicelib.models.base import condition_failed, transaction
 from chalicelib.models.feed import LOAD, FeedLoad
@@ -133,6 +134,9 @@ def as_api(load: FeedLoad) -> dict[str, Any]:
         "rows_deleted": load.rows_deleted, "rows_rejected": load.rows_rejected,
         "rejects_report": f"s3://{load.bucket}/{rejects_prefix(load.load_id)}" if load.rows_rejected else None,
         "failure": load.failure, "started_at": load.started_at, "finished_at": load.finished_at,
+        "mode": load.mode or MODE_LOAD,
+        "import_prefix": (f"s3://{load.bucket}/{import_prefix(load.import_batch or load.load_id)}"
+                          if load.mode == MODE_IMPORT else None),
     }
 
 

@@ -10,6 +10,9 @@ piece and one chunk at most.
 The same notification twice (SQS delivers at least once; an upload of the same bytes to the same key) is the
 same load: a load that is past splitting is left alone; one whose split was interrupted is split again,
 which sends the same chunks again — workers count a chunk once.
+
+A file whose object metadata says `load-mode: import` is a conversion for ImportTable (docs/FEED.md, "First
+national load with ImportTable"): split the same way, its chunk messages carry `mode` import.
 """
 
 from __future__ import annotations
@@ -24,11 +27,15 @@ from urllib.parse import unquote_plus
 from chalicelib.aws import feed_storage
 from chalicelib.domain.feed_files import (
     BOM,
+    MODE_IMPORT,
+    MODE_LOAD,
     ChunkPlanner,
     FeedFile,
     FeedFileError,
     csv_header,
+    import_batch,
     load_id_of,
+    load_mode,
     normalise_version,
     parse_key,
 )
@@ -36,9 +43,12 @@ from chalicelib.observability import logger
 from chalicelib.services import feed_loads
 
 DEFAULT_CHUNK_BYTES = 1024 * 1024
+DEFAULT_IMPORT_CHUNK_BYTES = 64 * 1024 * 1024  # ImportTable reads at most 50,000 objects: one part a chunk
 
 
-def chunk_bytes() -> int:
+def chunk_bytes(mode: str = MODE_LOAD) -> int:
+    if mode == MODE_IMPORT:
+        return int(os.environ.get("FEED_IMPORT_CHUNK_BYTES") or DEFAULT_IMPORT_CHUNK_BYTES)
     return int(os.environ.get("FEED_CHUNK_BYTES") or DEFAULT_CHUNK_BYTES)
 
 
@@ -63,9 +73,16 @@ def split_file(bucket: str, key: str) -> str | None:
     if found is None:
         logger.info("feed file gone before it was split")
         return None
-    load_id = load_id_of(bucket, key, found["etag"])
-    common = {"bucket": bucket, "key": key, "etag": found["etag"], "size": found["size"]}
     try:
+        mode = load_mode(found["metadata"])
+    except FeedFileError:
+        mode = "invalid"  # a load of its own, failed below with the reason
+    load_id = load_id_of(bucket, key, found["etag"], mode)
+    common = {"bucket": bucket, "key": key, "etag": found["etag"], "size": found["size"],
+              "mode": mode if mode == MODE_IMPORT else None}
+    try:
+        load_mode(found["metadata"])
+        batch = import_batch(found["metadata"], load_id) if mode == MODE_IMPORT else None
         feed = parse_key(key)
         given = found["metadata"].get("as-of")
         version = normalise_version(given) if given else normalise_version(found["last_modified"])
@@ -76,12 +93,13 @@ def split_file(bucket: str, key: str) -> str | None:
         feed_loads.fail(load_id, str(exc))
         return load_id
     load = feed_loads.start(load_id, kind=feed.kind, format=feed.format, gzip=int(feed.gzip), source_version=version,
-                            **common)
+                            import_batch=batch, **common)
     if load.status != feed_loads.SPLITTING:
         logger.info("feed file already split", extra={"load_id": load_id, "status": load.status})
         return load_id
     try:
-        chunks, rows = _split(load_id, bucket, key, found["etag"], feed, load.source_version or version)
+        chunks, rows = _split(load_id, bucket, key, found["etag"], feed, load.source_version or version, mode,
+                              load.import_batch)
     except FeedFileError as exc:
         feed_loads.fail(load_id, str(exc))
         return load_id
@@ -111,17 +129,19 @@ def _gunzip(pieces: Iterable[bytes]) -> Iterator[bytes]:
         raise FeedFileError(f"not a readable gzip file ({exc})") from None
 
 
-def _split(load_id: str, bucket: str, key: str, etag: str, feed: FeedFile, version: str) -> tuple[int, int]:
+def _split(load_id: str, bucket: str, key: str, etag: str, feed: FeedFile, version: str,
+           mode: str, batch: str | None) -> tuple[int, int]:
     from chalicelib.domain.feed_files import iter_records
 
     pieces: Iterable[bytes] = feed_storage.stream(bucket, key, etag)
     if feed.gzip:
         pieces = _gunzip(pieces)
-    planner = ChunkPlanner(chunk_bytes(), feed.format)
+    planner = ChunkPlanner(chunk_bytes(mode), feed.format)
     queue = feed_storage.ChunkQueue()
     header: list[str] | None = None
     held = bytearray()  # gzip only: the decompressed bytes of the chunk being cut
-    base = {"load_id": load_id, "kind": feed.kind, "format": feed.format, "version": version}
+    base = {"load_id": load_id, "kind": feed.kind, "format": feed.format, "version": version, "mode": mode,
+            "batch": batch}
 
     def emit(chunk: Any) -> None:
         if feed.gzip:

@@ -2,7 +2,8 @@
 
 Order of work, so that a worker killed at any line leaves something a redelivery completes exactly:
 1. read the chunk (a ranged GET), validate with today's row rules (domain/record_rows.py);
-2. apply the rows (services/feed_writes.py: conditional, idempotent);
+2. apply the rows (services/feed_writes.py: conditional, idempotent) — or, for a conversion (`mode` import),
+   write them as a DynamoDB JSON part for ImportTable (services/feed_convert.py);
 3. contribution totals (`SUMMARY#<scheme>`) of the citizens whose periods changed, recomputed until stable;
 4. the rejects of this chunk written to `reports/<load id>/rejects/<chunk>.jsonl` (row numbers and reasons,
    never the row's values);
@@ -18,10 +19,11 @@ import json
 from typing import Any
 
 from chalicelib.aws import feed_storage
-from chalicelib.domain.feed_files import chunk_rows
+from chalicelib.domain.feed_files import MODE_IMPORT, chunk_rows
 from chalicelib.models.records import InsuranceRecord
 from chalicelib.observability import logger
 from chalicelib.services import feed_loads
+from chalicelib.services.feed_convert import convert_rows
 from chalicelib.services.feed_writes import ChunkResult, apply_rows
 from chalicelib.services.record_loader import refresh_summaries
 
@@ -48,9 +50,13 @@ def load_chunk(body: str) -> str:
     rows = list(enumerate(chunk_rows(message["format"], message.get("header"), data), start=first_row))
     if len(rows) != int(message.get("rows", len(rows))):
         logger.warning("chunk row count differs from the split", extra={"load_id": load_id, "chunk": chunk})
-    result = apply_rows(load_id, message["kind"], rows, message["version"])
-    if message["kind"] == "contribution":
-        refresh_until_stable({pair for pair in result.touched if pair[1]})
+    if message.get("mode") == MODE_IMPORT:  # a first load: DynamoDB JSON for ImportTable, the table untouched
+        result = convert_rows(message["bucket"], message.get("batch") or load_id, load_id, chunk, message["kind"],
+                              rows, message["version"])
+    else:
+        result = apply_rows(load_id, message["kind"], rows, message["version"])
+        if message["kind"] == "contribution":
+            refresh_until_stable({pair for pair in result.touched if pair[1]})
     if result.rejected:
         _write_rejects(message["bucket"], load_id, chunk, result)
     counted = feed_loads.count_chunk(load_id, chunk, result.counts)

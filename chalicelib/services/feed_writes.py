@@ -149,6 +149,16 @@ def candidate(kind: str, number: int, row: dict[str, Any], default_version: str)
 def apply_rows(load_id: str, kind: str, rows: Iterable[tuple[int, dict[str, Any]]],
                default_version: str) -> ChunkResult:
     result = ChunkResult()
+    chosen = choose(kind, rows, default_version, result)
+    for start in range(0, len(chosen), READ_BATCH):
+        _apply_batch(load_id, chosen[start:start + READ_BATCH], result)
+    return result
+
+
+def choose(kind: str, rows: Iterable[tuple[int, dict[str, Any]]], default_version: str,
+           result: ChunkResult) -> list[Candidate]:
+    """The chunk's rows validated (rejects counted in `result`), one candidate per record: of the same record
+    twice in the chunk, the one with precedence (the other counts as stale)."""
     best: dict[tuple[str, str], Candidate] = {}
     for number, row in rows:
         try:
@@ -163,10 +173,7 @@ def apply_rows(load_id: str, kind: str, rows: Iterable[tuple[int, dict[str, Any]
             if other.precedence >= found.precedence:
                 continue
         best[found.key] = found
-    chosen = list(best.values())
-    for start in range(0, len(chosen), READ_BATCH):
-        _apply_batch(load_id, chosen[start:start + READ_BATCH], result)
-    return result
+    return list(best.values())
 
 
 # ------------------------------------------------------------------------------------------- reading
@@ -202,16 +209,26 @@ def _serialise(value: Any) -> dict[str, Any]:
     return TypeSerializer().serialize(value)
 
 
+def stored_item(load_id: str, c: Candidate) -> dict[str, Any]:
+    """The DynamoDB item (typed attributes) an insert or correction is stored as: the direct loader's item
+    (record_loader.record_item) plus the feed's `source_version` and `loaded_by`. A tombstone for a delete."""
+    if c.row is None:
+        item = {"username": c.username, "record_key": TOMBSTONE + c.record_key, "kind": "DELETED", "fields": {},
+                "source_hash": "DELETED", "source_version": c.version, "loaded_by": load_id}
+    else:
+        item = {"username": c.username, "record_key": c.record_key, "kind": c.row.record_kind,
+                "fields": c.row.fields, "source_hash": c.content_hash, "source_version": c.version,
+                "loaded_by": load_id}
+        item.update(lookup_keys(c.row))  # the same look-up keys the direct loader stores
+    return {name: _serialise(value) for name, value in item.items()}
+
+
 def _put(load_id: str, c: Candidate) -> bool:
     """The conditional put of an insert or correction; False when newer data won meanwhile."""
     assert c.row is not None
-    item = {"username": c.username, "record_key": c.record_key, "kind": c.row.record_kind, "fields": c.row.fields,
-            "source_hash": c.content_hash, "source_version": c.version, "loaded_by": load_id}
-    item.update(lookup_keys(c.row))  # the same look-up keys the direct loader stores
     try:
         with_retries(
-            get_client("dynamodb").put_item, TableName=_table(),
-            Item={name: _serialise(value) for name, value in item.items()},
+            get_client("dynamodb").put_item, TableName=_table(), Item=stored_item(load_id, c),
             ConditionExpression="attribute_not_exists(source_version) OR source_version < :v "
                                 "OR (source_version = :v AND source_hash < :h)",
             ExpressionAttributeValues={":v": {"S": c.version}, ":h": {"S": c.content_hash}})
@@ -239,11 +256,8 @@ def _bump_version(c: Candidate) -> None:
 def _delete(load_id: str, c: Candidate) -> bool:
     """Tombstone first, then the record (unless a newer version of it is there); False when it was newer."""
     client = get_client("dynamodb")
-    tombstone = {"username": c.username, "record_key": TOMBSTONE + c.record_key, "kind": "DELETED", "fields": {},
-                 "source_hash": "DELETED", "source_version": c.version, "loaded_by": load_id}
     try:
-        with_retries(client.put_item, TableName=_table(),
-                     Item={name: _serialise(value) for name, value in tombstone.items()},
+        with_retries(client.put_item, TableName=_table(), Item=stored_item(load_id, c),
                      ConditionExpression="attribute_not_exists(source_version) OR source_version < :v",
                      ExpressionAttributeValues={":v": {"S": c.version}})
     except Exception as exc:

@@ -21,6 +21,7 @@ Run with `-s` (or see a failure's captured output) for the table of every reques
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -593,9 +594,9 @@ def _walk_counter_console(client: Any, staff: Any) -> None:
 
 
 def _walk_feed(client: Any, recorder: Recorder) -> None:
-    """The agency drops two files (not a Lambda: not recorded); the splitter and the workers load them (a new
-    row, a correction, a delete, a bad row, a gzip file cut into chunk objects, contribution totals); operations
-    staff follow the loads."""
+    """The agency drops three files (not a Lambda: not recorded); the splitter and the workers load them (a new
+    row, a correction, a delete, a bad row, a gzip file cut into chunk objects, contribution totals) or convert
+    one for ImportTable (its DynamoDB JSON part); operations staff follow the loads."""
     import gzip
 
     from tests.support.api import call
@@ -611,12 +612,17 @@ def _walk_feed(client: Any, recorder: Recorder) -> None:
               "to_month": "2030-02", "employer": "Công ty TNHH Kiểm thử", "contribution_base": "9000000"}
     csv_text = ",".join(period) + "\n" + ",".join(period.values()) + "\n"
     upload("feeds/contribution/walk.csv.gz", gzip.compress(csv_text.encode()), as_of="2030-01-01")
+    from chalicelib.aws.clients import get_client  # a first load, converted for ImportTable (docs/FEED.md)
+
+    get_client("s3").put_object(Bucket=os.environ["FEED_BUCKET"], Key="feeds/benefit/national.jsonl",
+                                Body=(json.dumps(rows[0]) + "\n").encode(),
+                                Metadata={"as-of": "2030-01-01", "load-mode": "import"})
     for function in (FEED_SPLITTER, FEED_WORKER):  # each queue until it is empty (S3 also sends a test event)
         while recorder.deliver_queue_messages(expect=1, function=function, wait_seconds=0):
             pass
     operations = Staff.signed_in(client, username="van.hanh", role="operations")
     loads = _ok(call(client, "GET", "/v1/admin/loads", headers=operations.auth), "loads").body["items"]
-    assert [item["status"] for item in loads] == ["FINISHED", "FINISHED"], loads
+    assert [item["status"] for item in loads] == ["FINISHED"] * 3, loads
     _ok(call(client, "GET", f"/v1/admin/loads/{loads[0]['load_id']}", headers=operations.auth), "one load")
 
 
