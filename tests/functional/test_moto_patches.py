@@ -126,3 +126,13 @@ def test_a_definition_that_does_not_parse_is_refused_every_time():
         from local import moto_asl_cache
 
         assert broken not in moto_asl_cache._trees
+
+
+def test_symmetric_kms_keys_still_encrypt_and_asymmetric_keys_keep_their_own_pair():
+    with mock_aws():
+        kms = boto3.client("kms", region_name=REGION)
+        symmetric = kms.create_key()["KeyMetadata"]["KeyId"]
+        blob = kms.encrypt(KeyId=symmetric, Plaintext=b"bi mat")["CiphertextBlob"]
+        assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"bi mat"
+        pairs = [kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"] for _ in range(2)]
+        assert kms.get_public_key(KeyId=pairs[0])["PublicKey"] != kms.get_public_key(KeyId=pairs[1])["PublicKey"]
