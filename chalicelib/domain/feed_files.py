@@ -14,14 +14,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from chalicelib.domain.record_rows import KINDS, MALFORMED
+from chalicelib.domain.record_rows import KINDS, MALFORMED, json_line_row
 
 PREFIX = "feeds/"
 BOM = b"\xef\xbb\xbf"
@@ -217,13 +216,8 @@ def chunk_rows(fmt: str, header: list[str] | None, data: bytes) -> Iterator[dict
     """The rows of one chunk's bytes, in order; a line that cannot be read becomes a row validation rejects."""
     if fmt == "jsonl":
         for line in data.split(b"\n"):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line.decode("utf-8"))
-            except ValueError:  # JSONDecodeError and UnicodeDecodeError both are
-                value = None
-            yield value if isinstance(value, dict) else {MALFORMED: True}
+            if line.strip():
+                yield json_line_row(line)
         return
     names = header or []
     text = data.decode("utf-8", "surrogateescape")

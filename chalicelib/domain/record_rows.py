@@ -35,6 +35,15 @@ OCCUPATIONAL_CAUSES = ("ACCIDENT", "DISEASE")
 # A reader marks a line it could not parse with this key, so the line is rejected like any bad row.
 MALFORMED = "_malformed"
 
+
+def json_line_row(raw: bytes) -> dict[str, Any]:
+    """One JSON Lines line as a row; a line that is not a JSON object becomes a row validation rejects."""
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError both are
+        value = None
+    return value if isinstance(value, dict) else {MALFORMED: True}
+
 # The two-digit province codes of the 63 provinces (the administrative code list the CCCD uses too); a
 # card issued before or after the 2025 merger carries one of them.
 CARD_PROVINCE_CODES = frozenset(code[1:] for code in CCCD_PROVINCE_CODES)

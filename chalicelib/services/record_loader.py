@@ -28,6 +28,7 @@ from chalicelib.domain.record_rows import (
     SCHEMES,
     RowInvalid,
     ValidRow,
+    json_line_row,
     month_index,
     source_hash,
     validate_row,
@@ -96,13 +97,8 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
         for number, raw in enumerate(handle):
             if number == 0 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                value = json.loads(raw.decode("utf-8"))
-            except ValueError:  # JSONDecodeError and UnicodeDecodeError both are
-                value = None
-            yield value if isinstance(value, dict) else {MALFORMED: True}
+            if raw.strip():
+                yield json_line_row(raw)
 
 
 def load_rows(kind: str, rows: Iterable[dict[str, Any]], batch_size: int = WRITE_BATCH_LIMIT) -> LoadReport:
