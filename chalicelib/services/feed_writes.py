@@ -223,70 +223,55 @@ def stored_item(load_id: str, c: Candidate) -> dict[str, Any]:
     return {name: _serialise(value) for name, value in item.items()}
 
 
-def _put(load_id: str, c: Candidate) -> bool:
-    """The conditional put of an insert or correction; False when newer data won meanwhile."""
-    assert c.row is not None
+def _conditional(operation: str, **request: Any) -> bool:
+    """One conditional write of the records table (with the throttling retries); False when its condition
+    did not hold — the only refusal a caller expects, every other error goes up."""
     try:
-        with_retries(
-            get_client("dynamodb").put_item, TableName=_table(), Item=stored_item(load_id, c),
-            ConditionExpression="attribute_not_exists(source_version) OR source_version < :v "
-                                "OR (source_version = :v AND source_hash < :h)",
-            ExpressionAttributeValues={":v": {"S": c.version}, ":h": {"S": c.content_hash}})
+        with_retries(getattr(get_client("dynamodb"), operation), TableName=_table(), **request)
     except Exception as exc:
         if _error_code(exc) == "ConditionalCheckFailedException":
             return False
         raise
     return True
+
+
+def _key(c: Candidate) -> dict[str, Any]:
+    return {"username": {"S": c.username}, "record_key": {"S": c.record_key}}
+
+
+def _put(load_id: str, c: Candidate) -> bool:
+    """The conditional put of an insert or correction; False when newer data won meanwhile."""
+    assert c.row is not None
+    return _conditional(
+        "put_item", Item=stored_item(load_id, c),
+        ConditionExpression="attribute_not_exists(source_version) OR source_version < :v "
+                            "OR (source_version = :v AND source_hash < :h)",
+        ExpressionAttributeValues={":v": {"S": c.version}, ":h": {"S": c.content_hash}})
 
 
 def _bump_version(c: Candidate) -> None:
     """Same content from a newer version: only the version moves (so a file between the two cannot win)."""
-    try:
-        with_retries(
-            get_client("dynamodb").update_item, TableName=_table(),
-            Key={"username": {"S": c.username}, "record_key": {"S": c.record_key}},
-            UpdateExpression="SET source_version = :v",
-            ConditionExpression="source_hash = :h AND (attribute_not_exists(source_version) OR source_version < :v)",
-            ExpressionAttributeValues={":v": {"S": c.version}, ":h": {"S": c.content_hash}})
-    except Exception as exc:
-        if _error_code(exc) != "ConditionalCheckFailedException":
-            raise
+    _conditional(
+        "update_item", Key=_key(c), UpdateExpression="SET source_version = :v",
+        ConditionExpression="source_hash = :h AND (attribute_not_exists(source_version) OR source_version < :v)",
+        ExpressionAttributeValues={":v": {"S": c.version}, ":h": {"S": c.content_hash}})
 
 
 def _delete(load_id: str, c: Candidate) -> bool:
     """Tombstone first, then the record (unless a newer version of it is there); False when it was newer."""
-    client = get_client("dynamodb")
-    try:
-        with_retries(client.put_item, TableName=_table(), Item=stored_item(load_id, c),
-                     ConditionExpression="attribute_not_exists(source_version) OR source_version < :v",
-                     ExpressionAttributeValues={":v": {"S": c.version}})
-    except Exception as exc:
-        if _error_code(exc) != "ConditionalCheckFailedException":
-            raise  # a tombstone as new or newer is there already: deleting the record is still right
-    try:
-        with_retries(client.delete_item, TableName=_table(),
-                     Key={"username": {"S": c.username}, "record_key": {"S": c.record_key}},
-                     ConditionExpression="attribute_not_exists(source_version) OR source_version <= :v",
-                     ExpressionAttributeValues={":v": {"S": c.version}})
-    except Exception as exc:
-        if _error_code(exc) == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    # A tombstone as new or newer may be there already: deleting the record is still right.
+    _conditional("put_item", Item=stored_item(load_id, c),
+                 ConditionExpression="attribute_not_exists(source_version) OR source_version < :v",
+                 ExpressionAttributeValues={":v": {"S": c.version}})
+    return _conditional("delete_item", Key=_key(c),
+                        ConditionExpression="attribute_not_exists(source_version) OR source_version <= :v",
+                        ExpressionAttributeValues={":v": {"S": c.version}})
 
 
 def _undo_if_deleted_meanwhile(c: Candidate) -> bool:
     """After an insert: a delete as new or newer may have run in between; remove exactly what we wrote."""
-    try:
-        with_retries(get_client("dynamodb").delete_item, TableName=_table(),
-                     Key={"username": {"S": c.username}, "record_key": {"S": c.record_key}},
-                     ConditionExpression="source_version = :v AND source_hash = :h",
-                     ExpressionAttributeValues={":v": {"S": c.version}, ":h": {"S": c.content_hash}})
-    except Exception as exc:
-        if _error_code(exc) == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return _conditional("delete_item", Key=_key(c), ConditionExpression="source_version = :v AND source_hash = :h",
+                        ExpressionAttributeValues={":v": {"S": c.version}, ":h": {"S": c.content_hash}})
 
 
 def _scheme_of(c: Candidate) -> str | None:
