@@ -109,8 +109,9 @@ def _notifications(resources: dict[str, Any], names: dict[str, str], physical: d
             Bucket=names[lid], NotificationConfiguration={"QueueConfigurations": queues})
 
 
-def create_all(region: str) -> dict[str, str]:
-    """Create everything; returns the environment variables (name → value) the code reads."""
+def create_all(region: str, tables: bool = True) -> dict[str, str]:
+    """Create everything; returns the environment variables (name → value) the code reads. `tables=False`
+    leaves the DynamoDB tables out (the tests restore them from a copy: tests/support/backend.py)."""
     template = load_template()
     parameters = {k: v.get("Default", "") for k, v in template.get("Parameters", {}).items()}
     names = local_names(template)
@@ -125,7 +126,8 @@ def create_all(region: str) -> dict[str, str]:
             continue  # IAM roles and the like have no local counterpart
         name = names[lid]
         if kind == "AWS::DynamoDB::Table":
-            _create_table(name, props)
+            if tables:
+                _create_table(name, props)
             physical[lid] = name
         elif kind == "AWS::S3::Bucket":
             s3 = get_client("s3")
