@@ -59,6 +59,19 @@ def _consume(queue_env: str, handle: Callable[[str], object], label: str, stop: 
             stop.wait(1)
 
 
+def answer_without_delay() -> None:
+    """Chalice's local server sends a response's headers and its body in two writes; with Nagle's algorithm
+    on, a small body then waits for the client's delayed ACK of the headers: 40 ms on every short answer
+    (a 400 that touches no AWS took 44 ms over HTTP, 1.5 ms in process; 3 ms with this). API Gateway has no
+    such delay, so both local servers (the API and moto's) set TCP_NODELAY on each connection, with
+    socketserver's own switch."""
+    from chalice.local import ChaliceRequestHandler
+    from werkzeug.serving import WSGIRequestHandler
+
+    ChaliceRequestHandler.disable_nagle_algorithm = True
+    WSGIRequestHandler.disable_nagle_algorithm = True
+
+
 def _print_message(message: dict[str, object]) -> None:
     if message["channel"] == "sms":
         print(f"\n[SMS → {message['to']}] {message['body']}\n", flush=True)
@@ -84,6 +97,7 @@ def main() -> int:
     apply_all()
     mirror_in_chalice_local()
 
+    answer_without_delay()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     _switch_on_step_functions(moto_port)
