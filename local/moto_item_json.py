@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 _patched = False
+_originals: list[Any] = []  # moto's map and structure writers, then ours (for `moto_own_walk`)
 _AS_IS = {"S", "N", "SS", "NS", "NULL", "BOOL"}
 
 
@@ -98,9 +99,6 @@ def write_items_in_one_pass() -> None:
     BaseJSONSerializer._serialize_type_structure = _serialize_type_structure
     _originals[:] = [walk_map, walk_structure, _serialize_type_map, _serialize_type_structure]
     _patched = True
-
-
-_originals: list[Any] = []
 
 
 @contextmanager
