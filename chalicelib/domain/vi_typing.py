@@ -159,6 +159,13 @@ def _rewrite(words: list[str | None]) -> list[str | None]:
     return out
 
 
+def _negates(words: list[str | None], i: int) -> bool:
+    """Whether words[i] is "không" denying the content word after it ("không nhận", "không đóng"), not the
+    question particle at the end ("có đóng ... không"): the two ask opposite things."""
+    following = words[i + 1] if i + 1 < len(words) else None
+    return words[i] == "khong" and following is not None and following not in STOP_WORDS
+
+
 def runs(text: str, known: Callable[[str], str | None] | None = None) -> list[list[str]]:
     """The content words of `text` in their written form, as runs of neighbouring words: a run ends at
     clause punctuation and where a function word or filler was dropped. With `known` (a word → its
@@ -170,8 +177,9 @@ def runs(text: str, known: Callable[[str], str | None] | None = None) -> list[li
             words = [known(word) or word for word in words if word is not None]
         # Twice: a rewritten word can complete a phrase ("ma bhxh" → "ma so bhxh", "sđt" → "so dien thoai").
         current: list[str] = []
-        for word in _rewrite(_rewrite(words)):
-            if word is None or word in STOP_WORDS:
+        rewritten = _rewrite(_rewrite(words))
+        for i, word in enumerate(rewritten):
+            if word is None or (word in STOP_WORDS and not _negates(rewritten, i)):
                 if current:
                     result.append(current)
                 current = []

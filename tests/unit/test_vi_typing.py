@@ -91,3 +91,11 @@ def test_a_word_one_letter_from_a_known_one_is_not_guessed():
     # "vàng" (gold) is one substitution from "đăng": no general edit-distance guessing
     assert correct("vang", VOCABULARY, lambda word: 1) is None
     assert correct("zalo", VOCABULARY, lambda word: 1) is None
+
+
+def test_khong_denying_a_word_stays_but_the_question_particle_goes():
+    # "công ty không đóng" (it does not pay) and "công ty có đóng ... không" (does it pay?) ask different things
+    assert "khong_dong" in tokens("cty ko đóng bhxh")
+    assert "khong" not in tokens("công ty có đóng bhxh không")
+    assert "khong" not in tokens("đăng nhập không được")
+    assert tokens("ko nhan dc otp") == tokens("không nhận được mã xác thực")
