@@ -64,6 +64,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "code": ("ma",), "mail": ("email",), "gmail": ("email",), "logout": ("dang", "xuat"),
     "trc": ("truoc",), "hgd": ("ho", "gia", "dinh"), "nld": ("nguoi", "lao", "dong"),
     "cx": (), "dtdd": ("dien", "thoai"), "update": ("cap", "nhat"),
+    # the same thing said another way: "nhầm" is "sai", "2" is "hai" (the FAQ writes "hai điện thoại")
+    "nham": ("sai",), "2": ("hai",),
 }
 
 # Several typed words → their written form, longest first when applied.
@@ -92,7 +94,16 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("bi", "thoat"): ("bi", "dang", "xuat"), ("bi", "tra", "ve"): ("bi", "tu", "choi"),
     ("kham", "ban", "dau"): ("kham", "chua", "benh", "ban", "dau"), ("dong", "chi", "tra"): ("cung", "chi", "tra"),
     ("may", "moi"): ("dien", "thoai", "moi"), ("may", "cu"): ("dien", "thoai", "cu"),
-    ("may", "khac"): ("dien", "thoai", "khac"),
+    ("may", "khac"): ("dien", "thoai", "khac"), ("hai", "may"): ("hai", "dien", "thoai"),
+    # making an account is registering one; the FAQ says "đăng ký tài khoản"
+    **dict.fromkeys((("tao", "tai", "khoan"), ("mo", "tai", "khoan"), ("lap", "tai", "khoan"),
+                     ("lam", "tai", "khoan")), ("dang", "ky", "tai", "khoan")),
+    # a deadline missed is one expired; a week is the 7 days the FAQ counts in
+    **dict.fromkeys((("qua", "han"), ("tre", "han"), ("lo", "han")), ("het", "han")),
+    ("1", "tuan"): ("7", "ngay"), ("mot", "tuan"): ("7", "ngay"),
+    # the household: "cả nhà" is the family, "người nhà" a relative
+    ("ca", "nha"): ("gia", "dinh"), ("nguoi", "nha"): ("nguoi", "than"),
+    ("dien", "sai"): ("khai", "sai"),
     # filler that reads as content without diacritics: thế nào (thẻ), có thể (cơ thể), mọi người (mới)
     ("nhu", "the", "nao"): (), ("the", "nao"): (), ("co", "the"): (), ("moi", "nguoi"): (),
     ("anh", "chi"): (), ("cam", "on"): (), ("cho", "hoi"): (), ("xin", "hoi"): (), ("lam", "sao"): (),

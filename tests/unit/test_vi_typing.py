@@ -46,6 +46,13 @@ def test_function_words_and_filler_are_dropped_and_phrases_only_join_neighbours(
     ("nơi kcb ban đầu", "nơi khám chữa bệnh ban đầu"),
     ("lãnh bhxh 1 lần", "nhận BHXH một lần"),
     ("app bảo hiểm xã hội số", "ứng dụng VssID"),
+    ("tạo tk vssid", "đăng ký tài khoản VssID"),
+    ("mở tài khoản", "đăng ký tài khoản"),
+    ("trễ hạn đối chiếu", "hết hạn đối chiếu"),
+    ("để quá 1 tuần", "để quá 7 ngày"),
+    ("nhập nhầm", "nhập sai"),
+    ("dùng 2 máy", "dùng hai điện thoại"),
+    ("bhyt cho cả nhà", "bhyt cho gia đình"),
 ])
 def test_abbreviations_teen_spelling_and_synonyms_read_as_the_written_form(typed: str, written: str):
     assert tokens(typed) == tokens(written)
