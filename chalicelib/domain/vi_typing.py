@@ -40,7 +40,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "dc": ("duoc",), "j": ("gi",), "r": ("roi",), "z": ("vay",), "v": ("vay",), "dz": ("vay",), "zay": ("vay",),
     "dzay": ("vay",), "s": ("sao",), "vs": ("voi",), "bn": ("bao", "nhieu"), "bnh": ("bao", "nhieu"),
     "bit": ("biet",), "bik": ("biet",), "nhiu": ("nhieu",), "mun": ("muon",), "lun": ("luon",), "wa": ("qua",),
-    "ik": ("di",), "ng": ("nguoi",),
+    "ik": ("di",), "ng": ("nguoi",), "h": ("gio",),
     # greetings, particles, addressing the chat: they never tell which entry answers
     **dict.fromkeys(("ntn", "mn", "mng", "ad", "admin", "shop", "oi", "ah", "ak", "nha", "nhe", "nhen", "hen",
                      "e", "em", "minh", "giup", "hoi", "xin", "chao", "hello", "hi", "alo", "thanks", "ok", "oke",
@@ -104,6 +104,9 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     # the household: "cả nhà" is the family, "người nhà" a relative
     ("ca", "nha"): ("gia", "dinh"), ("nguoi", "nha"): ("nguoi", "than"),
     ("dien", "sai"): ("khai", "sai"),
+    # can't sign in, however it is said: "đăng nhập không được", "không vào được", "vào không được"
+    **dict.fromkeys((("dang", "nhap", "khong", "duoc"), ("khong", "vao", "duoc"), ("vao", "khong", "duoc")),
+                    ("khong", "dang", "nhap")),
     # filler that reads as content without diacritics: thế nào (thẻ), có thể (cơ thể), mọi người (mới)
     ("nhu", "the", "nao"): (), ("the", "nao"): (), ("co", "the"): (), ("moi", "nguoi"): (),
     ("anh", "chi"): (), ("cam", "on"): (), ("cho", "hoi"): (), ("xin", "hoi"): (), ("lam", "sao"): (),
