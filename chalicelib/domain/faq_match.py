@@ -204,8 +204,12 @@ class FaqIndex:
     def _distinct_first(self, tokens: Sequence[str], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """The ranking with the first two swapped when they score about the same (within MAX_RUNNER_UP) and
         the second has the message's distinctive words (DISTINCT_LEAD more than the first): a near tie in
-        score is settled by the words only one of the two has, whichever of the two that is."""
+        score is settled by the words only one of the two has, whichever of the two that is. Only when the
+        second covers MIN_COVERAGE of the message: a long message piles up distinctive words for whatever its
+        story mentions ("I changed phones, then no OTP came" is about the OTP, not the phone)."""
         if len(ranked) < 2 or ranked[1][1] <= MAX_RUNNER_UP * ranked[0][1]:
+            return ranked
+        if self.coverage(tokens, ranked[1][0]) < MIN_COVERAGE:
             return ranked
         if self.distinct_lead(tokens, ranked[1][0], ranked[0][0]) < DISTINCT_LEAD:
             return ranked
