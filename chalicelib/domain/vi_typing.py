@@ -40,7 +40,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "dc": ("duoc",), "j": ("gi",), "r": ("roi",), "z": ("vay",), "v": ("vay",), "dz": ("vay",), "zay": ("vay",),
     "dzay": ("vay",), "s": ("sao",), "vs": ("voi",), "bn": ("bao", "nhieu"), "bnh": ("bao", "nhieu"),
     "bit": ("biet",), "bik": ("biet",), "nhiu": ("nhieu",), "mun": ("muon",), "lun": ("luon",), "wa": ("qua",),
-    "ik": ("di",), "ng": ("nguoi",), "h": ("gio",),
+    "ik": ("di",), "ng": ("nguoi",), "h": ("gio",), "lm": ("lam",),
     # greetings, particles, addressing the chat: they never tell which entry answers
     **dict.fromkeys(("ntn", "mn", "mng", "ad", "admin", "shop", "oi", "ah", "ak", "nha", "nhe", "nhen", "hen",
                      "e", "em", "minh", "giup", "hoi", "xin", "chao", "hello", "hi", "alo", "thanks", "ok", "oke",
