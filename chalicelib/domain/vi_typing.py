@@ -14,6 +14,8 @@ FAQ through the same steps, so whatever is written either way meets:
    A word whose unaccented form is also a content word here stays: "co" (có, but cơ quan), "the" (thế,
    but thẻ BHYT), "bao" (bao nhiêu, but bảo), "anh" (anh, but ảnh chân dung), "chi" (chị, but chi trả),
    "ban" (bạn, but ban đầu, bản gốc), "moi" (mọi, but mới), "mot" (một lần is the lump-sum benefit).
+   "khong" stays when it denies the content word after it ("không đóng", "không nhận"): only the question
+   particle at the end ("có đóng … không") is filler.
 
 `correct` (used with the FAQ's vocabulary) then repairs a word the FAQ does not know: an elongation
 ("huuu" → "huu"), teen consonants ("wen" → "quen", "fai" → "phai") or two neighbouring letters swapped
