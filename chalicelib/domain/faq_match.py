@@ -35,7 +35,9 @@ failed, in this order:
   entry's (`CLOSE_MATCH_LEAD`), or the best entry has words of the message that the runner-up lacks,
   weighing (idf) `DISTINCT_LEAD` more than the runner-up's own such words — more than one distinctive
   word. Near neighbours share most of their words ("hồ sơ", "đăng ký", "mật khẩu"); what tells them
-  apart is the word only one of them has ("hết hạn", "khởi tạo", "thất nghiệp").
+  apart is the word only one of them has ("hết hạn", "khởi tạo", "thất nghiệp"). The same rule works the
+  other way: when the two score within `MAX_RUNNER_UP` and it is the second that has those words, the second
+  is taken as the best before any check (`_distinct_first`).
 
 The weights and thresholds were chosen on the tuning part of data/eval/chat_eval.jsonl; the held-out
 part measures how that generalises (docs/CHAT.md, bench/chat_accuracy.py).
@@ -199,6 +201,20 @@ class FaqIndex:
         """Whether the message names another app, company or subject that no entry mentions."""
         return any(token in vi_typing.OTHER_SUBJECTS and token not in self.all_tokens for token in tokens)
 
+    def _distinct_first(self, tokens: Sequence[str], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The ranking with the first two swapped when they score about the same (within MAX_RUNNER_UP) and
+        the second has the message's distinctive words (DISTINCT_LEAD more than the first): a near tie in
+        score is settled by the words only one of the two has, whichever of the two that is. Only when the
+        second covers MIN_COVERAGE of the message: a long message piles up distinctive words for whatever its
+        story mentions ("I changed phones, then no OTP came" is about the OTP, not the phone)."""
+        if len(ranked) < 2 or ranked[1][1] <= MAX_RUNNER_UP * ranked[0][1]:
+            return ranked
+        if self.coverage(tokens, ranked[1][0]) < MIN_COVERAGE:
+            return ranked
+        if self.distinct_lead(tokens, ranked[1][0], ranked[0][0]) < DISTINCT_LEAD:
+            return ranked
+        return [ranked[1], ranked[0], *ranked[2:]]
+
     def match(self, message: str, n: int = 3) -> Match:
         """The `n` best entries for `message` and whether the best one answers it (module docstring)."""
         tokens = self.message_tokens(message)
@@ -208,6 +224,7 @@ class FaqIndex:
                           for e, c in zip(evidence, closest, strict=True)], max(n, 2))
         if not ranked:
             return Match([], False, "weak", 0.0)
+        ranked = self._distinct_first(tokens, ranked)
         best, score = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         coverage = self.coverage(tokens, best)

@@ -14,6 +14,8 @@ FAQ through the same steps, so whatever is written either way meets:
    A word whose unaccented form is also a content word here stays: "co" (có, but cơ quan), "the" (thế,
    but thẻ BHYT), "bao" (bao nhiêu, but bảo), "anh" (anh, but ảnh chân dung), "chi" (chị, but chi trả),
    "ban" (bạn, but ban đầu, bản gốc), "moi" (mọi, but mới), "mot" (một lần is the lump-sum benefit).
+   "khong" stays when it denies the content word after it ("không đóng", "không nhận"): only the question
+   particle at the end ("có đóng … không") is filler.
 
 `correct` (used with the FAQ's vocabulary) then repairs a word the FAQ does not know: an elongation
 ("huuu" → "huu"), teen consonants ("wen" → "quen", "fai" → "phai") or two neighbouring letters swapped
@@ -40,7 +42,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "dc": ("duoc",), "j": ("gi",), "r": ("roi",), "z": ("vay",), "v": ("vay",), "dz": ("vay",), "zay": ("vay",),
     "dzay": ("vay",), "s": ("sao",), "vs": ("voi",), "bn": ("bao", "nhieu"), "bnh": ("bao", "nhieu"),
     "bit": ("biet",), "bik": ("biet",), "nhiu": ("nhieu",), "mun": ("muon",), "lun": ("luon",), "wa": ("qua",),
-    "ik": ("di",), "ng": ("nguoi",),
+    "ik": ("di",), "ng": ("nguoi",), "h": ("gio",), "lm": ("lam",),
     # greetings, particles, addressing the chat: they never tell which entry answers
     **dict.fromkeys(("ntn", "mn", "mng", "ad", "admin", "shop", "oi", "ah", "ak", "nha", "nhe", "nhen", "hen",
                      "e", "em", "minh", "giup", "hoi", "xin", "chao", "hello", "hi", "alo", "thanks", "ok", "oke",
@@ -64,6 +66,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "code": ("ma",), "mail": ("email",), "gmail": ("email",), "logout": ("dang", "xuat"),
     "trc": ("truoc",), "hgd": ("ho", "gia", "dinh"), "nld": ("nguoi", "lao", "dong"),
     "cx": (), "dtdd": ("dien", "thoai"), "update": ("cap", "nhat"),
+    # the same thing said another way: "nhầm" is "sai", "2" is "hai" (the FAQ writes "hai điện thoại")
+    "nham": ("sai",), "2": ("hai",),
 }
 
 # Several typed words → their written form, longest first when applied.
@@ -92,7 +96,19 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("bi", "thoat"): ("bi", "dang", "xuat"), ("bi", "tra", "ve"): ("bi", "tu", "choi"),
     ("kham", "ban", "dau"): ("kham", "chua", "benh", "ban", "dau"), ("dong", "chi", "tra"): ("cung", "chi", "tra"),
     ("may", "moi"): ("dien", "thoai", "moi"), ("may", "cu"): ("dien", "thoai", "cu"),
-    ("may", "khac"): ("dien", "thoai", "khac"),
+    ("may", "khac"): ("dien", "thoai", "khac"), ("hai", "may"): ("hai", "dien", "thoai"),
+    # making an account is registering one; the FAQ says "đăng ký tài khoản"
+    **dict.fromkeys((("tao", "tai", "khoan"), ("mo", "tai", "khoan"), ("lap", "tai", "khoan"),
+                     ("lam", "tai", "khoan")), ("dang", "ky", "tai", "khoan")),
+    # a deadline missed is one expired; a week is the 7 days the FAQ counts in
+    **dict.fromkeys((("qua", "han"), ("tre", "han"), ("lo", "han")), ("het", "han")),
+    ("1", "tuan"): ("7", "ngay"), ("mot", "tuan"): ("7", "ngay"),
+    # the household: "cả nhà" is the family, "người nhà" a relative
+    ("ca", "nha"): ("gia", "dinh"), ("nguoi", "nha"): ("nguoi", "than"),
+    ("dien", "sai"): ("khai", "sai"),
+    # can't sign in, however it is said: "đăng nhập không được", "không vào được", "vào không được"
+    **dict.fromkeys((("dang", "nhap", "khong", "duoc"), ("khong", "vao", "duoc"), ("vao", "khong", "duoc")),
+                    ("khong", "dang", "nhap")),
     # filler that reads as content without diacritics: thế nào (thẻ), có thể (cơ thể), mọi người (mới)
     ("nhu", "the", "nao"): (), ("the", "nao"): (), ("co", "the"): (), ("moi", "nguoi"): (),
     ("anh", "chi"): (), ("cam", "on"): (), ("cho", "hoi"): (), ("xin", "hoi"): (), ("lam", "sao"): (),
@@ -159,6 +175,13 @@ def _rewrite(words: list[str | None]) -> list[str | None]:
     return out
 
 
+def _negates(words: list[str | None], i: int) -> bool:
+    """Whether words[i] is "không" denying the content word after it ("không nhận", "không đóng"), not the
+    question particle at the end ("có đóng ... không"): the two ask opposite things."""
+    following = words[i + 1] if i + 1 < len(words) else None
+    return words[i] == "khong" and following is not None and following not in STOP_WORDS
+
+
 def runs(text: str, known: Callable[[str], str | None] | None = None) -> list[list[str]]:
     """The content words of `text` in their written form, as runs of neighbouring words: a run ends at
     clause punctuation and where a function word or filler was dropped. With `known` (a word → its
@@ -170,8 +193,9 @@ def runs(text: str, known: Callable[[str], str | None] | None = None) -> list[li
             words = [known(word) or word for word in words if word is not None]
         # Twice: a rewritten word can complete a phrase ("ma bhxh" → "ma so bhxh", "sđt" → "so dien thoai").
         current: list[str] = []
-        for word in _rewrite(_rewrite(words)):
-            if word is None or word in STOP_WORDS:
+        rewritten = _rewrite(_rewrite(words))
+        for i, word in enumerate(rewritten):
+            if word is None or (word in STOP_WORDS and not _negates(rewritten, i)):
                 if current:
                     result.append(current)
                 current = []

@@ -101,3 +101,19 @@ def test_close_neighbours_are_answered_when_the_best_has_the_distinctive_words(m
     assert match.answered and real.entries[match.ranked[0][0]]["faq_id"] == "faq-030"
     monkeypatch.setattr(faq_match, "DISTINCT_LEAD", float("inf"))
     assert real.match(message).reason == "ambiguous"
+
+
+def test_a_near_tie_goes_to_the_entry_with_the_distinctive_words_even_when_it_scored_second(monkeypatch):
+    from chalicelib.domain import faq_match
+
+    twins = FaqIndex([
+        {"faq_id": "expired", "question": "Hồ sơ đăng ký hết hạn thì làm gì?", "answer": "Mở lại hồ sơ và gửi lại."},
+        {"faq_id": "rejected", "question": "Hồ sơ đăng ký bị từ chối thì làm gì?", "answer": "Sửa và gửi lại."},
+    ])
+    tokens = twins.message_tokens("hs dk het han roi")
+    monkeypatch.setattr(faq_match, "DISTINCT_LEAD", 1.0)  # two entries only: every idf is small
+    assert twins._distinct_first(tokens, [(1, 10.0), (0, 9.5)]) == [(0, 9.5), (1, 10.0)]
+    # Not a near tie: the score decides
+    assert twins._distinct_first(tokens, [(1, 10.0), (0, 5.0)]) == [(1, 10.0), (0, 5.0)]
+    # The first already has the distinctive words
+    assert twins._distinct_first(tokens, [(0, 10.0), (1, 9.5)]) == [(0, 10.0), (1, 9.5)]

@@ -46,6 +46,15 @@ def test_function_words_and_filler_are_dropped_and_phrases_only_join_neighbours(
     ("nơi kcb ban đầu", "nơi khám chữa bệnh ban đầu"),
     ("lãnh bhxh 1 lần", "nhận BHXH một lần"),
     ("app bảo hiểm xã hội số", "ứng dụng VssID"),
+    ("tạo tk vssid", "đăng ký tài khoản VssID"),
+    ("mở tài khoản", "đăng ký tài khoản"),
+    ("trễ hạn đối chiếu", "hết hạn đối chiếu"),
+    ("để quá 1 tuần", "để quá 7 ngày"),
+    ("nhập nhầm", "nhập sai"),
+    ("dùng 2 máy", "dùng hai điện thoại"),
+    ("bhyt cho cả nhà", "bhyt cho gia đình"),
+    ("đăng nhập không được", "không đăng nhập được"),
+    ("h ko vào dc", "giờ không đăng nhập được"),
 ])
 def test_abbreviations_teen_spelling_and_synonyms_read_as_the_written_form(typed: str, written: str):
     assert tokens(typed) == tokens(written)
@@ -91,3 +100,11 @@ def test_a_word_one_letter_from_a_known_one_is_not_guessed():
     # "vàng" (gold) is one substitution from "đăng": no general edit-distance guessing
     assert correct("vang", VOCABULARY, lambda word: 1) is None
     assert correct("zalo", VOCABULARY, lambda word: 1) is None
+
+
+def test_khong_denying_a_word_stays_but_the_question_particle_goes():
+    # "công ty không đóng" (it does not pay) and "công ty có đóng ... không" (does it pay?) ask different things
+    assert "khong_dong" in tokens("cty ko đóng bhxh")
+    assert "khong" not in tokens("công ty có đóng bhxh không")
+    assert "khong" not in tokens("có nhận được không")
+    assert tokens("ko nhan dc otp") == tokens("không nhận được mã xác thực")
