@@ -68,6 +68,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "cx": (), "dtdd": ("dien", "thoai"), "update": ("cap", "nhat"),
     # the same thing said another way: "nhầm" is "sai", "2" is "hai" (the FAQ writes "hai điện thoại")
     "nham": ("sai",), "2": ("hai",),
+    # signed out: "bị out ra", "văng ra"
+    "out": ("dang", "xuat"),
 }
 
 # Several typed words → their written form, longest first when applied.
@@ -106,6 +108,12 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     # the household: "cả nhà" is the family, "người nhà" a relative
     ("ca", "nha"): ("gia", "dinh"), ("nguoi", "nha"): ("nguoi", "than"),
     ("dien", "sai"): ("khai", "sai"),
+    # no longer valid is expired; "quên mất mật khẩu" is "quên mật khẩu" (not "quên mất" + "mật")
+    ("het", "hieu", "luc"): ("het", "han"), ("khong", "con", "hieu", "luc"): ("het", "han"),
+    ("quen", "mat", "mat", "khau"): ("quen", "mat", "khau"),
+    # the chat itself: "bạn là ai", "ai tạo ra bạn" are about the bot, not a topic of the FAQ
+    ("so", "do"): ("sodo",), ("so", "hong"): ("sohong",),  # land titles ("do" alone is a function word)
+    ("ban", "la", "ai"): ("chatbot",), ("ai", "tao", "ra"): ("chatbot",), ("ban", "la", "bot"): ("chatbot",),
     # can't sign in, however it is said: "đăng nhập không được", "không vào được", "vào không được"
     **dict.fromkeys((("dang", "nhap", "khong", "duoc"), ("khong", "vao", "duoc"), ("vao", "khong", "duoc")),
                     ("khong", "dang", "nhap")),
@@ -113,6 +121,9 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("nhu", "the", "nao"): (), ("the", "nao"): (), ("co", "the"): (), ("moi", "nguoi"): (),
     ("anh", "chi"): (), ("cam", "on"): (), ("cho", "hoi"): (), ("xin", "hoi"): (), ("lam", "sao"): (),
     ("phai", "lam", "sao"): (), ("sao", "vay"): (),
+    # how, and when it happened: "kiểu gì", "ra sao", "hôm qua", "hôm trước"
+    ("kieu", "gi"): (), ("kieu", "nao"): (), ("ra", "sao"): (), ("hom", "qua"): (), ("hom", "nay"): (),
+    ("hom", "truoc"): (), ("hom", "kia"): (), ("bua", "truoc"): (),
 }
 _LONGEST_PHRASE = max(len(key) for key in PHRASES)
 _PHRASE_STARTS = frozenset(key[0] for key in PHRASES)
@@ -121,7 +132,7 @@ _PHRASE_STARTS = frozenset(key[0] for key in PHRASES)
 STOP_WORDS = frozenset({
     "a", "ai", "cac", "cho", "cua", "da", "de", "den", "do", "duoc", "gi", "hay", "hoac", "khong", "la",
     "lam", "nao", "nay", "nhe", "nhung", "ra", "roi", "sao", "se", "thi", "toi", "tren", "trong", "va",
-    "vay", "ve", "vi", "voi", "ha", "u", "uh", "ui", "ne", "nhi", "luon", "nua", "o",
+    "vay", "ve", "vi", "voi", "ha", "u", "uh", "ui", "ne", "nhi", "luon", "nua", "o", "ben",
 })
 
 # Other apps, companies and subjects people also ask a chat box about. A message that names one of them
@@ -143,6 +154,9 @@ OTHER_SUBJECTS = frozenset({
     "game", "free_fire", "pubg", "bong_da", "world_cup", "thoi_tiet",
     # school exams and admissions ("tra cứu điểm thi" is not "tra cứu đơn vị")
     "diem_thi", "thpt", "tuyen_sinh",
+    # home internet and other accounts; land titles; other kinds of insurance; the chat itself
+    "wifi", "icloud", "sodo", "sohong", "nhan_tho", "prudential", "manulife", "dai_ichi", "aia",
+    "chatbot", "chatgpt", "gpt",
 })
 
 # Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".

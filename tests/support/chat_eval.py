@@ -5,8 +5,9 @@ Each line: `id`, `message` (as people type it), `kind`, `expected` (FAQ ids that
 - kind `faq`: a question the FAQ answers; `expected` lists every entry that answers it.
 - kind `off_topic`: weather, football, loans, jokes, other apps, insults, prompt injection…: must be refused.
 - kind `unanswerable`: about BHXH/BHYT, but no entry answers it: should be refused (reported, no target).
-- split `tune` (used to choose phrasings, synonyms and thresholds), `holdout` (never used for that) or
-  `heldout2` (a second held-out batch written blind from the FAQ answers, committed before the next tuning).
+- split `tune` (written to choose phrasings, synonyms and thresholds), `holdout`, then `heldout2`, `heldout3`,
+  `heldout4`: batches written blind from the FAQ answers, each committed before the round it measures and
+  read only after (docs/CHAT.md says which were tuned on since).
 
 Scores, per split, of the chat's decision (`FaqIndex.match`):
 - top-1: answered, with an expected entry (what the person reads is right);
@@ -29,9 +30,11 @@ from chalicelib.domain.faq_match import FaqIndex, Match
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "data" / "eval" / "chat_eval.jsonl"
 FAQ = ROOT / "data" / "reference" / "faq.jsonl"
-SPLITS = ("tune", "holdout", "heldout2")
-# Not used to choose phrasings or synonyms; "heldout2" was written blind later and never tuned on (docs/CHAT.md).
-HELD_OUT = ("holdout", "heldout2")
+SPLITS = ("tune", "holdout", "heldout2", "heldout3", "heldout4")
+# Written as held-out batches: no phrasing may copy one of their questions (tests/unit/test_faq_data.py).
+HELD_OUT = ("holdout", "heldout2", "heldout3", "heldout4")
+# Never tuned on: the honest estimate of what a new question gets.
+BLIND = ("heldout4",)
 
 
 def faq_entries() -> list[dict[str, Any]]:

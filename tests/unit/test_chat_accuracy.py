@@ -1,9 +1,8 @@
 """The support chat on its evaluation set (data/eval/chat_eval.jsonl): questions as people type them must
 get the right FAQ answer, off-topic messages the hotline. Accuracy only; bench/chat_accuracy.py times it.
 
-The tuning part must meet the targets of issue 12. The held-out parts (`holdout`, and `heldout2` written
-blind later; never used to choose phrasings or synonyms) are held to the figures last measured
-(docs/CHAT.md), so a change that makes the chat generalise worse fails here too.
+Every split is held to the figures last measured (docs/CHAT.md), so a change can only make them better; the
+blind batch (`BLIND`, never tuned on) to its figures measured once, blind.
 """
 
 from __future__ import annotations
@@ -11,11 +10,12 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.domain.faq_match import FaqIndex
-from tests.support.chat_eval import HELD_OUT, SPLITS, Scores, eval_rows, faq_entries, score
+from tests.support.chat_eval import BLIND, HELD_OUT, SPLITS, Scores, eval_rows, faq_entries, score
 
-# split → (least top-1, most confidently wrong). The held-out parts do not reach the issue's targets
+# split → (least top-1, most confidently wrong). The blind batch does not reach the issue's targets
 # (docs/CHAT.md, "What the figures mean"); its floor is what was measured, so it can only get better.
-TARGETS = {"tune": (0.97, 0.005), "holdout": (0.88, 0.022), "heldout2": (0.92, 0.018)}
+TARGETS = {"tune": (0.97, 0.005), "holdout": (0.88, 0.022), "heldout2": (0.92, 0.018), "heldout3": (0.89, 0.017),
+           "heldout4": (0.80, 0.035)}
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +26,8 @@ def results() -> dict[str, Scores]:
 def test_the_evaluation_set_is_big_enough_and_a_third_of_it_held_out(results):
     every = results["all"]
     assert every.questions >= 100 and every.off_topic >= 30
+    assert sum(results[name].questions for name in BLIND) >= 100
+    assert sum(results[name].off_topic for name in BLIND) >= 25
     assert sum(results[name].questions for name in HELD_OUT) >= 0.3 * every.questions
     assert sum(results[name].off_topic for name in HELD_OUT) >= 0.3 * every.off_topic
 

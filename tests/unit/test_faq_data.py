@@ -46,13 +46,34 @@ WRITTEN_BEFORE_HELDOUT2 = {
     ("faq-038", "quên mã số bhxh"), ("faq-038", "không nhớ mã bhxh"), ("faq-020", "đặt lại mật khẩu"),
 }
 
+# Blind batches (heldout3, heldout4) were written from the answers alone, after these phrasings, by someone who
+# saw neither; a short question typed by a citizen often reads like a short phrasing ("quên mật khẩu vssid").
+# These were in the FAQ when the batches were committed; any phrasing added since is checked against them.
+WRITTEN_BEFORE_BLIND_BATCHES = {
+    ("faq-001", "VssID là ứng dụng gì"), ("faq-001", "ung dung vssid la cua ai, co dung khong"),
+    ("faq-002", "cách đăng ký tài khoản vssid"), ("faq-002", "làm tài khoản vssid ở đâu"),
+    ("faq-005", "gửi tờ khai xong làm gì tiếp"), ("faq-007", "mã hồ sơ và mã truy cập dùng để làm gì"),
+    ("faq-008", "ho so bi tra ve"), ("faq-008", "tại sao hồ sơ bị từ chối"),
+    ("faq-012", "mật khẩu khởi tạo hết hạn"), ("faq-013", "đăng nhập lần đầu phải đổi mật khẩu"),
+    ("faq-014", "mật khẩu mới bao nhiêu ký tự"), ("faq-016", "tài khoản bị khóa"),
+    ("faq-019", "không nhận được mã otp"), ("faq-020", "quên mật khẩu vssid"), ("faq-020", "quen mat khau"),
+    ("faq-021", "đổi số điện thoại trên vssid"), ("faq-023", "nơi đăng ký khám chữa bệnh ban đầu"),
+    ("faq-023", "đăng ký khám bhyt ở bệnh viện nào"), ("faq-023", "mình đăng ký khám ban đầu ở đâu"),
+    ("faq-024", "đổi nơi khám chữa bệnh ban đầu"), ("faq-024", "đổi nơi kcb ban đầu khi nào"),
+    ("faq-024", "đổi nơi khám chữa bệnh ban đầu đầu quý"), ("faq-025", "đủ 5 năm liên tục được gì"),
+    ("faq-027", "xem quá trình đóng bhxh"), ("faq-028", "quá trình đóng bị thiếu tháng"),
+    ("faq-028", "công ty không đóng bảo hiểm"), ("faq-029", "tra cứu đơn vị theo mã số thuế"),
+    ("faq-031", "nghi om co duoc tra tien khong"), ("faq-033", "đóng bao nhiêu năm thì có lương hưu"),
+    ("faq-035", "nộp hồ sơ thất nghiệp chỗ nào"), ("faq-039", "gửi phản ánh kiến nghị"),
+}
+
 
 def test_no_phrasing_is_a_copy_of_a_held_out_question():
     held_out = [set(tokens(row["message"])) for row in eval_rows() if row["split"] in HELD_OUT]
     copies = []
     for entry in faq_entries():
         for phrasing in entry["phrasings"]:
-            if (entry["faq_id"], phrasing) in WRITTEN_BEFORE_HELDOUT2:
+            if (entry["faq_id"], phrasing) in WRITTEN_BEFORE_HELDOUT2 | WRITTEN_BEFORE_BLIND_BATCHES:
                 continue
             mine = set(tokens(phrasing))
             similarity = max(len(mine & theirs) / len(mine | theirs) for theirs in held_out if mine | theirs)

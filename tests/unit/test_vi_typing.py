@@ -55,6 +55,12 @@ def test_function_words_and_filler_are_dropped_and_phrases_only_join_neighbours(
     ("bhyt cho cả nhà", "bhyt cho gia đình"),
     ("đăng nhập không được", "không đăng nhập được"),
     ("h ko vào dc", "giờ không đăng nhập được"),
+    ("mật khẩu hết hiệu lực", "mật khẩu hết hạn"),
+    ("quên mất mật khẩu", "quên mật khẩu"),
+    ("lấy lại kiểu gì", "lấy lại"),
+    ("đăng ký hôm qua", "đăng ký"),
+    ("bị out ra", "bị đăng xuất"),
+    ("bên bảo hiểm", "bảo hiểm"),
 ])
 def test_abbreviations_teen_spelling_and_synonyms_read_as_the_written_form(typed: str, written: str):
     assert tokens(typed) == tokens(written)
