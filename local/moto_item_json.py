@@ -68,6 +68,17 @@ def attribute_map_json(values: dict[str, Any]) -> dict[str, Any]:
     return {name: attribute_json(value) for name, value in values.items()}
 
 
+def _written(serializer: Any, serialized: Any, write: Any, value: Any, shape: Any, key: str) -> bool:
+    """Write `value` with `write` where moto's walk would have put it; False (nothing written) if it cannot."""
+    if not isinstance(value, dict):
+        return False
+    try:
+        serializer._default_serialize(serialized, write(value), shape, key)
+    except NotAnAttribute:
+        return False
+    return True
+
+
 def write_items_in_one_pass() -> None:
     global _patched
     if _patched:
@@ -78,22 +89,14 @@ def write_items_in_one_pass() -> None:
     walk_structure = BaseJSONSerializer._serialize_type_structure
 
     def _serialize_type_map(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
-        if getattr(shape.value, "name", None) == "AttributeValue" and isinstance(value, dict):
-            try:
-                self._default_serialize(serialized, attribute_map_json(value), shape, key)
-                return
-            except NotAnAttribute:
-                pass
-        walk_map(self, serialized, value, shape, key)
+        one_pass = getattr(shape.value, "name", None) == "AttributeValue"
+        if not (one_pass and _written(self, serialized, attribute_map_json, value, shape, key)):
+            walk_map(self, serialized, value, shape, key)
 
     def _serialize_type_structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
-        if shape.name == "AttributeValue" and key and isinstance(value, dict):
-            try:
-                self._default_serialize(serialized, attribute_json(value), shape, key)
-                return
-            except NotAnAttribute:
-                pass
-        walk_structure(self, serialized, value, shape, key)
+        one_pass = shape.name == "AttributeValue" and bool(key)
+        if not (one_pass and _written(self, serialized, attribute_json, value, shape, key)):
+            walk_structure(self, serialized, value, shape, key)
 
     BaseJSONSerializer._serialize_type_map = _serialize_type_map
     BaseJSONSerializer._serialize_type_structure = _serialize_type_structure
