@@ -111,8 +111,8 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     # no longer valid is expired; "quên mất mật khẩu" is "quên mật khẩu" (not "quên mất" + "mật")
     ("het", "hieu", "luc"): ("het", "han"), ("khong", "con", "hieu", "luc"): ("het", "han"),
     ("quen", "mat", "mat", "khau"): ("quen", "mat", "khau"),
-    # the chat itself: "bạn là ai", "ai tạo ra bạn" are about the bot, not a topic of the FAQ
     ("so", "do"): ("sodo",), ("so", "hong"): ("sohong",),  # land titles ("do" alone is a function word)
+    # the chat itself: "bạn là ai", "ai tạo ra bạn" are about the bot, not a topic of the FAQ
     ("ban", "la", "ai"): ("chatbot",), ("ai", "tao", "ra"): ("chatbot",), ("ban", "la", "bot"): ("chatbot",),
     # can't sign in, however it is said: "đăng nhập không được", "không vào được", "vào không được"
     **dict.fromkeys((("dang", "nhap", "khong", "duoc"), ("khong", "vao", "duoc"), ("vao", "khong", "duoc")),

@@ -5,9 +5,9 @@ Each line: `id`, `message` (as people type it), `kind`, `expected` (FAQ ids that
 - kind `faq`: a question the FAQ answers; `expected` lists every entry that answers it.
 - kind `off_topic`: weather, football, loans, jokes, other apps, insults, prompt injection…: must be refused.
 - kind `unanswerable`: about BHXH/BHYT, but no entry answers it: should be refused (reported, no target).
-- split `tune` (written to choose phrasings, synonyms and thresholds), `holdout`, then `heldout2`, `heldout3`,
-  `heldout4`: batches written blind from the FAQ answers, each committed before the round it measures and
-  read only after (docs/CHAT.md says which were tuned on since).
+- split `tune` (written to choose phrasings, synonyms and thresholds), `holdout` (held out of the first
+  batches), then `heldout2`, `heldout3`, `heldout4`: batches written blind from the FAQ answers by a second
+  person, each committed before the round it measures (docs/CHAT.md says which were tuned on since).
 
 Scores, per split, of the chat's decision (`FaqIndex.match`):
 - top-1: answered, with an expected entry (what the person reads is right);
