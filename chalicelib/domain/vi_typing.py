@@ -70,6 +70,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "nham": ("sai",), "2": ("hai",),
     # signed out: "bị out ra", "văng ra"
     "out": ("dang", "xuat"),
+    # southern and loanword everyday verbs: xài = dùng, up = tải lên; captcha misspelt
+    "xai": ("dung",), "up": ("tai", "len"), "upload": ("tai", "len"), "capcha": ("ma", "kiem", "tra"),
 }
 
 # Several typed words → their written form, longest first when applied.
@@ -111,6 +113,10 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     # no longer valid is expired; "quên mất mật khẩu" is "quên mật khẩu" (not "quên mất" + "mật")
     ("het", "hieu", "luc"): ("het", "han"), ("khong", "con", "hieu", "luc"): ("het", "han"),
     ("quen", "mat", "mat", "khau"): ("quen", "mat", "khau"),
+    # the photo people take is "ảnh" in the FAQ; the office is "cơ quan BHXH" however it is named or reached
+    ("tam", "hinh"): ("anh",), ("chup", "hinh"): ("chup", "anh"), ("hinh", "chup"): ("anh", "chup"),
+    ("co", "quan", "bao", "hiem"): ("co", "quan", "bhxh"), ("len", "co", "quan"): ("co", "quan"),
+    ("chu", "ngoan", "ngoeo"): ("ma", "kiem", "tra"),  # the picture code, as people describe it
     ("so", "do"): ("sodo",), ("so", "hong"): ("sohong",),  # land titles ("do" alone is a function word)
     # the chat itself: "bạn là ai", "ai tạo ra bạn" are about the bot, not a topic of the FAQ
     ("ban", "la", "ai"): ("chatbot",), ("ai", "tao", "ra"): ("chatbot",), ("ban", "la", "bot"): ("chatbot",),
@@ -155,7 +161,7 @@ OTHER_SUBJECTS = frozenset({
     # school exams and admissions ("tra cứu điểm thi" is not "tra cứu đơn vị")
     "diem_thi", "thpt", "tuyen_sinh",
     # home internet and other accounts; land titles; other kinds of insurance; the chat itself
-    "wifi", "icloud", "sodo", "sohong", "nhan_tho", "prudential", "manulife", "dai_ichi", "aia",
+    "wifi", "icloud", "khau_email", "sodo", "sohong", "nhan_tho", "prudential", "manulife", "dai_ichi", "aia",
     "chatbot", "chatgpt", "gpt",
 })
 

@@ -56,6 +56,7 @@ def test_a_question_typed_any_way_gets_its_entry(index, message, faq_id):
     "bạn là ai vậy",  # the chat itself
     "ai tạo ra bạn",
     "mua bảo hiểm nhân thọ ở đâu",
+    "quen mat khau email cong ty thi lam sao",  # the e-mail account's password, not the app's
 ])
 def test_a_message_about_something_else_gets_no_answer(index, message):
     assert answer(index, message) is None

@@ -61,6 +61,10 @@ def test_function_words_and_filler_are_dropped_and_phrases_only_join_neighbours(
     ("đăng ký hôm qua", "đăng ký"),
     ("bị out ra", "bị đăng xuất"),
     ("bên bảo hiểm", "bảo hiểm"),
+    ("xài app", "dùng ứng dụng"),
+    ("up ảnh", "tải lên ảnh"),
+    ("chụp mấy tấm hình", "chụp mấy ảnh"),
+    ("lên cơ quan bảo hiểm", "cơ quan bhxh"),
 ])
 def test_abbreviations_teen_spelling_and_synonyms_read_as_the_written_form(typed: str, written: str):
     assert tokens(typed) == tokens(written)
