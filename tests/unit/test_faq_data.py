@@ -46,8 +46,8 @@ WRITTEN_BEFORE_HELDOUT2 = {
     ("faq-038", "quên mã số bhxh"), ("faq-038", "không nhớ mã bhxh"), ("faq-020", "đặt lại mật khẩu"),
 }
 
-# Blind batches (heldout3, heldout4) were written from the answers alone, after these phrasings, by someone who
-# saw neither; a short question typed by a citizen often reads like a short phrasing ("quên mật khẩu vssid").
+# Blind batches (heldout3, heldout4, heldout5) were written from the answers alone, after these phrasings, by
+# someone who saw neither; a short question a citizen types often reads like a short phrasing ("quên mật khẩu").
 # These were in the FAQ when the batches were committed; any phrasing added since is checked against them.
 WRITTEN_BEFORE_BLIND_BATCHES = {
     ("faq-001", "VssID là ứng dụng gì"), ("faq-001", "ung dung vssid la cua ai, co dung khong"),
@@ -65,6 +65,9 @@ WRITTEN_BEFORE_BLIND_BATCHES = {
     ("faq-028", "công ty không đóng bảo hiểm"), ("faq-029", "tra cứu đơn vị theo mã số thuế"),
     ("faq-031", "nghi om co duoc tra tien khong"), ("faq-033", "đóng bao nhiêu năm thì có lương hưu"),
     ("faq-035", "nộp hồ sơ thất nghiệp chỗ nào"), ("faq-039", "gửi phản ánh kiến nghị"),
+    ("faq-007", "xem trạng thái hồ sơ đăng ký"), ("faq-007", "các trạng thái hồ sơ đăng ký"),
+    ("faq-025", "miễn cùng chi trả bhyt"), ("faq-036", "bao hiem xa hoi tu nguyen dang ky"),
+    ("faq-038", "tra ma so bhxh bang cccd"), ("faq-040", "email hỗ trợ bhxh"),
 }
 
 
