@@ -21,6 +21,7 @@ import pytest
 
 from chalicelib import clock
 from chalicelib.domain.credentials import verify_password
+from chalicelib.lazy import load_all
 from chalicelib.models.audit import AuditEvent
 from chalicelib.models.registration import Registration, RegistrationClaim
 from local.outbox import messages_for
@@ -80,6 +81,10 @@ def race(calls: list[Callable[[], Reply]], start: Callable[[], None] | None = No
     # Each test-client request swaps os.environ for a copy and puts back what it found; interleaved,
     # a copy can be left in place and outlive the test's settings. Put the real one back afterwards.
     environ = os.environ
+    # Python 3.11's lazy modules are not thread-safe (see chalicelib/lazy.py): threads that first touch a
+    # handler's service together can see it half-loaded. A Lambda serves one request at a time and the
+    # threaded local server loads them all before serving; so does this threaded caller.
+    load_all()
     barrier = threading.Barrier(len(calls) + 1)
     results: list[Reply | BaseException] = [RuntimeError("did not run")] * len(calls)
 
