@@ -165,11 +165,14 @@ class FaqIndex:
         return _ranked(self.scores(tokens), n)
 
     def coverage(self, tokens: Sequence[str], entry: int) -> float:
-        """The share of the message's weight (idf of each distinct word) found in the entry."""
-        words = {token for token in tokens if "_" not in token}
+        """The share of the message's weight (idf of each distinct word) found in the entry; a
+        `vi_typing.COVERAGE_NEUTRAL` word counts only where the entry has it."""
+        covered = self.covered[entry]
+        words = {token for token in tokens if "_" not in token
+                 and (token in covered or token not in vi_typing.COVERAGE_NEUTRAL)}
         weight = {w: self._weight(w) for w in words}
         total = sum(weight.values())
-        return sum(v for w, v in weight.items() if w in self.covered[entry]) / total if total else 0.0
+        return sum(v for w, v in weight.items() if w in covered) / total if total else 0.0
 
     def _long_and_clear(self, tokens: Sequence[str], entry: int) -> bool:
         """A long message covered only in part, but with much evidence: the entry has words of the message

@@ -42,7 +42,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "dc": ("duoc",), "j": ("gi",), "r": ("roi",), "z": ("vay",), "v": ("vay",), "dz": ("vay",), "zay": ("vay",),
     "dzay": ("vay",), "s": ("sao",), "vs": ("voi",), "bn": ("bao", "nhieu"), "bnh": ("bao", "nhieu"),
     "bit": ("biet",), "bik": ("biet",), "nhiu": ("nhieu",), "mun": ("muon",), "lun": ("luon",), "wa": ("qua",),
-    "ik": ("di",), "ng": ("nguoi",), "h": ("gio",), "lm": ("lam",),
+    "ik": ("di",), "ng": ("nguoi",), "h": ("gio",), "lm": ("lam",), "chang": ("khong",),
     # greetings, particles, addressing the chat: they never tell which entry answers
     **dict.fromkeys(("ntn", "mn", "mng", "ad", "admin", "shop", "oi", "ah", "ak", "nha", "nhe", "nhen", "hen",
                      "e", "em", "minh", "giup", "hoi", "xin", "chao", "hello", "hi", "alo", "thanks", "ok", "oke",
@@ -129,7 +129,7 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("phai", "lam", "sao"): (), ("sao", "vay"): (),
     # how, and when it happened: "kiểu gì", "ra sao", "hôm qua", "hôm trước"
     ("kieu", "gi"): (), ("kieu", "nao"): (), ("ra", "sao"): (), ("hom", "qua"): (), ("hom", "nay"): (),
-    ("hom", "truoc"): (), ("hom", "kia"): (), ("bua", "truoc"): (),
+    ("hom", "truoc"): (), ("hom", "kia"): (), ("bua", "truoc"): (), ("bay", "gio"): (),
 }
 _LONGEST_PHRASE = max(len(key) for key in PHRASES)
 _PHRASE_STARTS = frozenset(key[0] for key in PHRASES)
@@ -139,6 +139,17 @@ STOP_WORDS = frozenset({
     "a", "ai", "cac", "cho", "cua", "da", "de", "den", "do", "duoc", "gi", "hay", "hoac", "khong", "la",
     "lam", "nao", "nay", "nhe", "nhung", "ra", "roi", "sao", "se", "thi", "toi", "tren", "trong", "va",
     "vay", "ve", "vi", "voi", "ha", "u", "uh", "ui", "ne", "nhi", "luon", "nua", "o", "ben",
+})
+
+# Words that say when, how or how sure, not what about: kept for ranking and phrases ("gửi lại", "có phải",
+# "điện thoại cũ"), but the entry need not have them to cover a message (`faq_match` coverage). A citizen
+# telling a story says "giờ" (now), "lỡ", "chắc", "nên", "cần", "muốn"; those alone never make a message
+# off-topic. Only forms whose other readings without diacritics are also such words, or already in phrases.
+COVERAGE_NEUTRAL = frozenset({
+    "gio", "phai", "lai", "muon", "vao", "no", "ca", "cu", "chac", "chua", "cung", "bi", "biet", "nhu", "neu",
+    "khi", "lo", "xong", "tu", "nen", "can",
+    # who the citizen asks for: ông, bà, cháu, bác, con gái / trai, vợ, chồng, nội, ngoại
+    "ong", "ba", "chau", "bac", "gai", "trai", "vo", "chong", "noi", "ngoai",
 })
 
 # Other apps, companies and subjects people also ask a chat box about. A message that names one of them
@@ -229,7 +240,7 @@ def runs(text: str, known: Callable[[str], str | None] | None = None) -> list[li
 def correct(word: str, vocabulary: Collection[str], popularity: Callable[[str], int]) -> str | None:
     """`word` if the FAQ knows it (or a rewrite does), else its repair when exactly that repair is a
     word the FAQ has (the most frequent when several are), else None."""
-    if word in vocabulary or word in WORDS or word in STOP_WORDS or word.isdigit():
+    if word in vocabulary or word in WORDS or word in STOP_WORDS or word in COVERAGE_NEUTRAL or word.isdigit():
         return word
     candidates: list[str] = []
     collapsed = _ELONGATED.sub(r"\1\1", word)

@@ -122,3 +122,15 @@ def test_a_near_tie_goes_to_the_entry_with_the_distinctive_words_even_when_it_sc
     assert twins._distinct_first(tokens, [(1, 10.0), (0, 5.0)]) == [(1, 10.0), (0, 5.0)]
     # The first already has the distinctive words
     assert twins._distinct_first(tokens, [(0, 10.0), (1, 9.5)]) == [(0, 10.0), (1, 9.5)]
+
+
+def test_words_that_tell_when_or_for_whom_do_not_make_a_story_uncovered(index):
+    # "giờ" (now), "lỡ", "chắc", "muốn", "cháu", "bà": an entry need not have them to cover the message...
+    story = "lỡ quên pass rồi giờ muốn lấy lại cho bà ngoại"
+    tokens = index.message_tokens(story)
+    pw = 0
+    assert index.coverage(tokens, pw) > 0.9
+    assert answer(index, story) == "pw"
+    # ... but they count where the entry has them, and a subject no entry has still leaves it uncovered
+    assert index.coverage(index.message_tokens("giờ mua vé máy bay ở đâu"), pw) == 0.0
+    assert answer(index, "giờ muốn mua vé máy bay cho bà") is None

@@ -65,6 +65,8 @@ def test_function_words_and_filler_are_dropped_and_phrases_only_join_neighbours(
     ("up ảnh", "tải lên ảnh"),
     ("chụp mấy tấm hình", "chụp mấy ảnh"),
     ("lên cơ quan bảo hiểm", "cơ quan bhxh"),
+    ("bây giờ làm sao", ""),
+    ("chẳng nhận được", "không nhận được"),
 ])
 def test_abbreviations_teen_spelling_and_synonyms_read_as_the_written_form(typed: str, written: str):
     assert tokens(typed) == tokens(written)
@@ -101,6 +103,7 @@ VOCABULARY = {"mat", "khau", "huu", "quen", "phai", "thoai", "khoa", "dang"}
     ("wen", "quen"),  # teen consonants
     ("fai", "phai"),
     ("mat", "mat"),  # known words stay
+    ("chau", "chau"),  # "cháu" is a word people use, not "chưa" misspelt
 ])
 def test_a_misspelt_word_is_repaired_only_into_a_word_the_faq_has(typed: str, repaired: str):
     assert correct(typed, VOCABULARY, lambda word: 1) == repaired
