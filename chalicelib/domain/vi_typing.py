@@ -130,6 +130,9 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     # how, and when it happened: "kiểu gì", "ra sao", "hôm qua", "hôm trước"
     ("kieu", "gi"): (), ("kieu", "nao"): (), ("ra", "sao"): (), ("hom", "qua"): (), ("hom", "nay"): (),
     ("hom", "truoc"): (), ("hom", "kia"): (), ("bua", "truoc"): (), ("bay", "gio"): (),
+    ("tu", "nhien"): (), ("binh", "thuong"): (),
+    # typed wrong is entered wrong; "hồ sơ đó" (that application) is not "sổ đỏ" (a land title)
+    ("go", "sai"): ("nhap", "sai"), ("go", "nham"): ("nhap", "sai"), ("ho", "so", "do"): ("ho", "so"),
 }
 _LONGEST_PHRASE = max(len(key) for key in PHRASES)
 _PHRASE_STARTS = frozenset(key[0] for key in PHRASES)
@@ -147,7 +150,7 @@ STOP_WORDS = frozenset({
 # off-topic. Only forms whose other readings without diacritics are also such words, or already in phrases.
 COVERAGE_NEUTRAL = frozenset({
     "gio", "phai", "lai", "muon", "vao", "no", "ca", "cu", "chac", "chua", "cung", "bi", "biet", "nhu", "neu",
-    "khi", "lo", "xong", "tu", "nen", "can",
+    "khi", "lo", "xong", "tu", "nen", "can", "vua", "moi", "thoi", "chi", "bam",
     # who the citizen asks for: ông, bà, cháu, bác, con gái / trai, vợ, chồng, nội, ngoại
     "ong", "ba", "chau", "bac", "gai", "trai", "vo", "chong", "noi", "ngoai",
 })
@@ -173,7 +176,9 @@ OTHER_SUBJECTS = frozenset({
     "diem_thi", "thpt", "tuyen_sinh",
     # home internet and other accounts; land titles; other kinds of insurance; the chat itself
     "wifi", "icloud", "khau_email", "sodo", "sohong", "nhan_tho", "prudential", "manulife", "dai_ichi", "aia",
-    "chatbot", "chatgpt", "gpt",
+    "chatbot", "chatgpt", "gpt", "prompt", "bo_qua",
+    # taxes and property: personal income tax, buying or selling a house, land, registration fees
+    "thue_thu", "tncn", "ban_nha", "mua_nha", "nha_dat", "truoc_ba",
 })
 
 # Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".

@@ -67,6 +67,9 @@ def test_function_words_and_filler_are_dropped_and_phrases_only_join_neighbours(
     ("lên cơ quan bảo hiểm", "cơ quan bhxh"),
     ("bây giờ làm sao", ""),
     ("chẳng nhận được", "không nhận được"),
+    ("gõ sai ngày sinh", "nhập sai ngày sinh"),
+    ("tự nhiên bị khóa", "bị khóa"),
+    ("sửa hồ sơ đó", "sửa hồ sơ"),  # "hồ sơ đó" (that application) is not "sổ đỏ" (a land title)
 ])
 def test_abbreviations_teen_spelling_and_synonyms_read_as_the_written_form(typed: str, written: str):
     assert tokens(typed) == tokens(written)
