@@ -132,6 +132,9 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("hom", "truoc"): (), ("hom", "kia"): (), ("bua", "truoc"): (), ("bay", "gio"): (),
     ("tu", "nhien"): (), ("binh", "thuong"): (),
     # typed wrong is entered wrong; "hồ sơ đó" (that application) is not "sổ đỏ" (a land title)
+    # getting a passport is another office's business; a passport as the ID on Form 01 is not
+    **dict.fromkeys((("lam", "ho", "chieu"), ("xin", "ho", "chieu"), ("cap", "ho", "chieu"),
+                     ("gia", "han", "ho", "chieu")), ("lamhochieu",)),
     ("go", "sai"): ("nhap", "sai"), ("go", "nham"): ("nhap", "sai"), ("ho", "so", "do"): ("ho", "so"),
 }
 _LONGEST_PHRASE = max(len(key) for key in PHRASES)
@@ -179,6 +182,8 @@ OTHER_SUBJECTS = frozenset({
     "chatbot", "chatgpt", "gpt", "prompt", "bo_qua",
     # taxes and property: personal income tax, buying or selling a house, land, registration fees
     "thue_thu", "tncn", "ban_nha", "mua_nha", "nha_dat", "truoc_ba",
+    # other civil papers and road matters: passports, visas, driving licences, marriage, traffic fines
+    "lamhochieu", "visa", "bang_lai", "gplx", "ket_hon", "phat_nguoi", "dang_kiem",
 })
 
 # Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".
