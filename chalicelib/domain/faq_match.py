@@ -165,11 +165,11 @@ class FaqIndex:
         return _ranked(self.scores(tokens), n)
 
     def coverage(self, tokens: Sequence[str], entry: int) -> float:
-        """The share of the message's weight (idf of each distinct word) found in the entry; a
-        `vi_typing.COVERAGE_NEUTRAL` word counts only where the entry has it."""
+        """The share of the message's weight (idf of each distinct word) found in the entry; a word that
+        is `vi_typing.coverage_neutral` counts only where the entry has it."""
         covered = self.covered[entry]
         words = {token for token in tokens if "_" not in token
-                 and (token in covered or token not in vi_typing.COVERAGE_NEUTRAL)}
+                 and (token in covered or not vi_typing.coverage_neutral(token))}
         weight = {w: self._weight(w) for w in words}
         total = sum(weight.values())
         return sum(v for w, v in weight.items() if w in covered) / total if total else 0.0

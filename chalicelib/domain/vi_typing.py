@@ -136,6 +136,7 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     **dict.fromkeys((("lam", "ho", "chieu"), ("xin", "ho", "chieu"), ("cap", "ho", "chieu"),
                      ("gia", "han", "ho", "chieu")), ("lamhochieu",)),
     ("go", "sai"): ("nhap", "sai"), ("go", "nham"): ("nhap", "sai"), ("ho", "so", "do"): ("ho", "so"),
+    ("bi", "trong"): ("bi", "thieu"),  # "bị trống" (left empty) months are missing ones; "trong" alone is "in"
 }
 _LONGEST_PHRASE = max(len(key) for key in PHRASES)
 _PHRASE_STARTS = frozenset(key[0] for key in PHRASES)
@@ -153,10 +154,16 @@ STOP_WORDS = frozenset({
 # off-topic. Only forms whose other readings without diacritics are also such words, or already in phrases.
 COVERAGE_NEUTRAL = frozenset({
     "gio", "phai", "lai", "muon", "vao", "no", "ca", "cu", "chac", "chua", "cung", "bi", "biet", "nhu", "neu",
-    "khi", "lo", "xong", "tu", "nen", "can", "vua", "moi", "thoi", "chi", "bam",
+    "khi", "lo", "xong", "tu", "nen", "can", "vua", "moi", "thoi", "chi", "bam", "cuoi", "tiep", "dot",
     # who the citizen asks for: ông, bà, cháu, bác, con gái / trai, vợ, chồng, nội, ngoại
     "ong", "ba", "chau", "bac", "gai", "trai", "vo", "chong", "noi", "ngoai",
 })
+
+def coverage_neutral(word: str) -> bool:
+    """A `COVERAGE_NEUTRAL` word, or a number: dates, ages and counts are details of the story ("từ tháng
+    9", "62 tuổi"), not what it is about."""
+    return word in COVERAGE_NEUTRAL or word.isdigit()
+
 
 # Other apps, companies and subjects people also ask a chat box about. A message that names one of them
 # ("quên mật khẩu Zalo", "tổng đài Viettel số mấy") is about that one, even when the rest of it reads

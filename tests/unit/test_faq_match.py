@@ -138,6 +138,9 @@ def test_words_that_tell_when_or_for_whom_do_not_make_a_story_uncovered(index):
     # ... but they count where the entry has them, and a subject no entry has still leaves it uncovered
     assert index.coverage(index.message_tokens("giờ mua vé máy bay ở đâu"), pw) == 0.0
     assert answer(index, "giờ muốn mua vé máy bay cho bà") is None
+    # a number is a detail of the story too: a date, an age, a count
+    assert index.coverage(index.message_tokens("bà 62 tuổi quên mật khẩu từ tháng 9"), pw) == \
+        index.coverage(index.message_tokens("bà tuổi quên mật khẩu từ tháng"), pw)
 
 
 def test_a_passport_as_the_id_on_form_01_is_still_a_registration_question():

@@ -70,6 +70,7 @@ def test_function_words_and_filler_are_dropped_and_phrases_only_join_neighbours(
     ("gõ sai ngày sinh", "nhập sai ngày sinh"),
     ("tự nhiên bị khóa", "bị khóa"),
     ("sửa hồ sơ đó", "sửa hồ sơ"),  # "hồ sơ đó" (that application) is not "sổ đỏ" (a land title)
+    ("bị trống 3 tháng", "bị thiếu 3 tháng"),
 ])
 def test_abbreviations_teen_spelling_and_synonyms_read_as_the_written_form(typed: str, written: str):
     assert tokens(typed) == tokens(written)
