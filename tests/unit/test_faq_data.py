@@ -46,7 +46,7 @@ WRITTEN_BEFORE_HELDOUT2 = {
     ("faq-038", "quên mã số bhxh"), ("faq-038", "không nhớ mã bhxh"), ("faq-020", "đặt lại mật khẩu"),
 }
 
-# Blind batches (heldout3 … heldout7) were written from the answers alone, after these phrasings, by
+# Blind batches (heldout3 … heldout8) were written from the answers alone, after these phrasings, by
 # someone who saw neither; a short question a citizen types often reads like a short phrasing ("quên mật khẩu").
 # These were in the FAQ when the batches were committed; any phrasing added since is checked against them.
 WRITTEN_BEFORE_BLIND_BATCHES = {
@@ -69,6 +69,8 @@ WRITTEN_BEFORE_BLIND_BATCHES = {
     ("faq-025", "miễn cùng chi trả bhyt"), ("faq-036", "bao hiem xa hoi tu nguyen dang ky"),
     ("faq-038", "tra ma so bhxh bang cccd"), ("faq-040", "email hỗ trợ bhxh"),
     ("faq-018", "otp có hiệu lực mấy phút"), ("faq-037", "mua bảo hiểm y tế cho gia đình"),
+    ("faq-002", "đăng ký vssid ở đâu"), ("faq-008", "đăng ký vssid không được duyệt"),
+    ("faq-014", "mật khẩu có cần ký tự đặc biệt không"), ("faq-038", "mã bhxh là số nào"),
 }
 
 
