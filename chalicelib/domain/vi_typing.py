@@ -30,7 +30,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W\d_]+|\d+")  # letters or digits: "8mb" is "8 mb", as the FAQ writes "5 MB"
 # Where a phrase ends: clause punctuation. Hyphens and slashes join ("CCCD/CMND", "COVID-19").
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”«»…\n]+")
 _ELONGATED = re.compile(r"(.)\1{2,}")
@@ -43,6 +43,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "dzay": ("vay",), "s": ("sao",), "vs": ("voi",), "bn": ("bao", "nhieu"), "bnh": ("bao", "nhieu"),
     "bit": ("biet",), "bik": ("biet",), "nhiu": ("nhieu",), "mun": ("muon",), "lun": ("luon",), "wa": ("qua",),
     "ik": ("di",), "ng": ("nguoi",), "h": ("gio",), "lm": ("lam",), "chang": ("khong",),
+    "tui": ("toi",), "nv": ("nhan", "vien"), "tks": (), "thank": (),
     # greetings, particles, addressing the chat: they never tell which entry answers
     **dict.fromkeys(("ntn", "mn", "mng", "ad", "admin", "shop", "oi", "ah", "ak", "nha", "nhe", "nhen", "hen",
                      "e", "em", "minh", "giup", "hoi", "xin", "chao", "hello", "hi", "alo", "thanks", "ok", "oke",
@@ -137,6 +138,17 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
                      ("gia", "han", "ho", "chieu")), ("lamhochieu",)),
     ("go", "sai"): ("nhap", "sai"), ("go", "nham"): ("nhap", "sai"), ("ho", "so", "do"): ("ho", "so"),
     ("bi", "trong"): ("bi", "thieu"),  # "bị trống" (left empty) months are missing ones; "trong" alone is "in"
+    # telling the chat to ignore its instructions is about the chat ("bỏ qua" alone is skipping a step)
+    **dict.fromkeys((("bo", "qua", "huong", "dan"), ("bo", "qua", "moi", "huong", "dan"),
+                     ("bo", "qua", "cac", "huong", "dan"), ("bo", "qua", "tat", "ca", "huong", "dan"),
+                     ("huong", "dan", "truoc", "do")), ("prompt",)),
+    # southern "vô" is "vào": "vô không được" is not signing in, "sắp vô làm" is joining an employer
+    **dict.fromkeys((("vo", "khong", "duoc"), ("khong", "vo", "duoc")), ("khong", "dang", "nhap")),
+    ("vo", "lam"): ("vao", "lam"),
+    # monthly is a month; a business trip, today (southern "bữa nay") are the story's when and where
+    ("hang", "thang"): ("thang",), ("cong", "tac"): (), ("bua", "nay"): (),
+    # "tối thiểu" (at least) is not "thiếu" (missing months)
+    ("toi", "thieu"): ("toithieu",), ("it", "nhat"): ("toithieu",),
 }
 _LONGEST_PHRASE = max(len(key) for key in PHRASES)
 _PHRASE_STARTS = frozenset(key[0] for key in PHRASES)
@@ -154,7 +166,8 @@ STOP_WORDS = frozenset({
 # off-topic. Only forms whose other readings without diacritics are also such words, or already in phrases.
 COVERAGE_NEUTRAL = frozenset({
     "gio", "phai", "lai", "muon", "vao", "no", "ca", "cu", "chac", "chua", "cung", "bi", "biet", "nhu", "neu",
-    "khi", "lo", "xong", "tu", "nen", "can", "vua", "moi", "thoi", "chi", "bam", "cuoi", "tiep", "dot",
+    "khi", "lo", "xong", "tu", "nen", "can", "vua", "moi", "thoi", "chi", "bam", "cuoi", "tiep", "dot", "hoai",
+    "van", "hien", "sap", "tuan",
     # who the citizen asks for: ông, bà, cháu, bác, con gái / trai, vợ, chồng, nội, ngoại
     "ong", "ba", "chau", "bac", "gai", "trai", "vo", "chong", "noi", "ngoai",
 })
@@ -186,7 +199,7 @@ OTHER_SUBJECTS = frozenset({
     "diem_thi", "thpt", "tuyen_sinh",
     # home internet and other accounts; land titles; other kinds of insurance; the chat itself
     "wifi", "icloud", "khau_email", "sodo", "sohong", "nhan_tho", "prudential", "manulife", "dai_ichi", "aia",
-    "chatbot", "chatgpt", "gpt", "prompt", "bo_qua",
+    "chatbot", "chatgpt", "gpt", "prompt",
     # taxes and property: personal income tax, buying or selling a house, land, registration fees
     "thue_thu", "tncn", "ban_nha", "mua_nha", "nha_dat", "truoc_ba",
     # other civil papers and road matters: passports, visas, driving licences, marriage, traffic fines
