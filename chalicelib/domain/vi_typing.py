@@ -149,6 +149,9 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("hang", "thang"): ("thang",), ("cong", "tac"): (), ("bua", "nay"): (),
     # "tối thiểu" (at least) is not "thiếu" (missing months)
     ("toi", "thieu"): ("toithieu",), ("it", "nhat"): ("toithieu",),
+    # the pay scale of a public-sector group is the Ministry of Home Affairs' subject, not a BHXH one
+    **dict.fromkeys((("luong", "giao", "vien"), ("luong", "cong", "chuc"), ("luong", "vien", "chuc"),
+                     ("luong", "bac", "si"), ("luong", "quan", "doi"), ("luong", "cong", "an")), ("luongnganh",)),
 }
 _LONGEST_PHRASE = max(len(key) for key in PHRASES)
 _PHRASE_STARTS = frozenset(key[0] for key in PHRASES)
@@ -204,6 +207,8 @@ OTHER_SUBJECTS = frozenset({
     "thue_thu", "tncn", "ban_nha", "mua_nha", "nha_dat", "truoc_ba",
     # other civil papers and road matters: passports, visas, driving licences, marriage, traffic fines
     "lamhochieu", "visa", "bang_lai", "gplx", "ket_hon", "phat_nguoi", "dang_kiem",
+    # one's own tax code, a phone subscription's paperwork, public holidays, public-sector pay scales
+    "thue_ca", "thue_bao", "chuan_hoa", "lich_nghi", "nghi_tet", "luongnganh",
 })
 
 # Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".

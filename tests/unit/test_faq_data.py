@@ -46,7 +46,7 @@ WRITTEN_BEFORE_HELDOUT2 = {
     ("faq-038", "quên mã số bhxh"), ("faq-038", "không nhớ mã bhxh"), ("faq-020", "đặt lại mật khẩu"),
 }
 
-# Blind batches (heldout3 … heldout8) were written from the answers alone, after these phrasings, by
+# Blind batches (heldout3 … heldout9) were written from the answers alone, after these phrasings, by
 # someone who saw neither; a short question a citizen types often reads like a short phrasing ("quên mật khẩu").
 # These were in the FAQ when the batches were committed; any phrasing added since is checked against them.
 WRITTEN_BEFORE_BLIND_BATCHES = {
@@ -71,6 +71,8 @@ WRITTEN_BEFORE_BLIND_BATCHES = {
     ("faq-018", "otp có hiệu lực mấy phút"), ("faq-037", "mua bảo hiểm y tế cho gia đình"),
     ("faq-002", "đăng ký vssid ở đâu"), ("faq-008", "đăng ký vssid không được duyệt"),
     ("faq-014", "mật khẩu có cần ký tự đặc biệt không"), ("faq-038", "mã bhxh là số nào"),
+    ("faq-020", "lấy lại mật khẩu"), ("faq-025", "giấy miễn cùng chi trả"), ("faq-025", "cấp giấy miễn cùng chi trả"),
+    ("faq-031", "nghỉ ốm nộp giấy cho công ty"),
 }
 
 
