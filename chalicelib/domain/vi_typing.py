@@ -209,6 +209,8 @@ OTHER_SUBJECTS = frozenset({
     "lamhochieu", "visa", "bang_lai", "gplx", "ket_hon", "phat_nguoi", "dang_kiem",
     # one's own tax code, a phone subscription's paperwork, public holidays, public-sector pay scales
     "thue_ca", "thue_bao", "chuan_hoa", "lich_nghi", "nghi_tet", "luongnganh",
+    # payroll disputes (overtime, the pay slip) and registering a vehicle or its plate
+    "tang_ca", "bang_luong", "ky_xe", "bien_so",
 })
 
 # Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".
