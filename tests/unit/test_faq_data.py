@@ -46,7 +46,7 @@ WRITTEN_BEFORE_HELDOUT2 = {
     ("faq-038", "quên mã số bhxh"), ("faq-038", "không nhớ mã bhxh"), ("faq-020", "đặt lại mật khẩu"),
 }
 
-# Blind batches (heldout3 … heldout9) were written from the answers alone, after these phrasings, by
+# Blind batches (heldout3 … heldout10) were written from the answers alone, after these phrasings, by
 # someone who saw neither; a short question a citizen types often reads like a short phrasing ("quên mật khẩu").
 # These were in the FAQ when the batches were committed; any phrasing added since is checked against them.
 WRITTEN_BEFORE_BLIND_BATCHES = {
@@ -73,6 +73,9 @@ WRITTEN_BEFORE_BLIND_BATCHES = {
     ("faq-014", "mật khẩu có cần ký tự đặc biệt không"), ("faq-038", "mã bhxh là số nào"),
     ("faq-020", "lấy lại mật khẩu"), ("faq-025", "giấy miễn cùng chi trả"), ("faq-025", "cấp giấy miễn cùng chi trả"),
     ("faq-031", "nghỉ ốm nộp giấy cho công ty"),
+    ("faq-006", "quá 10 ngày chưa đi đối chiếu"), ("faq-032", "nghỉ việc trước khi sinh nộp hồ sơ thai sản ở đâu"),
+    # written at the same time as heldout10, by another person who saw neither it nor any other question
+    ("faq-023", "em ko nhớ mình đk khám ở bệnh viện nào"), ("faq-032", "đã nghỉ việc thì nộp hồ sơ thai sản ở đâu"),
 }
 
 
