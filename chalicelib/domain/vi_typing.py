@@ -43,7 +43,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "dzay": ("vay",), "s": ("sao",), "vs": ("voi",), "bn": ("bao", "nhieu"), "bnh": ("bao", "nhieu"),
     "bit": ("biet",), "bik": ("biet",), "nhiu": ("nhieu",), "mun": ("muon",), "lun": ("luon",), "wa": ("qua",),
     "ik": ("di",), "ng": ("nguoi",), "h": ("gio",), "lm": ("lam",), "chang": ("khong",),
-    "tui": ("toi",), "nv": ("nhan", "vien"), "tks": (), "thank": (),
+    "tui": ("toi",), "nv": ("nhan", "vien"), "tks": (), "thank": (), "p": ("phut",),
     # greetings, particles, addressing the chat: they never tell which entry answers
     **dict.fromkeys(("ntn", "mn", "mng", "ad", "admin", "shop", "oi", "ah", "ak", "nha", "nhe", "nhen", "hen",
                      "e", "em", "minh", "giup", "hoi", "xin", "chao", "hello", "hi", "alo", "thanks", "ok", "oke",
@@ -149,6 +149,11 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("hang", "thang"): ("thang",), ("cong", "tac"): (), ("bua", "nay"): (),
     # "tối thiểu" (at least) is not "thiếu" (missing months)
     ("toi", "thieu"): ("toithieu",), ("it", "nhat"): ("toithieu",),
+    # driving for Grab or a motorbike taxi is freelance work (the FAQ: "lao động tự do"), not a question about Grab
+    **dict.fromkeys((("chay", "grab"), ("chay", "gojek"), ("chay", "be"), ("chay", "xe", "om"), ("chay", "shipper"),
+                     ("chay", "xe", "cong", "nghe"), ("lam", "shipper"), ("lam", "tai", "xe")),
+                    ("lao", "dong", "tu", "do")),
+    ("bi", "vang", "ra"): ("bi", "dang", "xuat"),  # "bị văng ra": signed out ("vàng" alone is gold)
     # the pay scale of a public-sector group is the Ministry of Home Affairs' subject, not a BHXH one
     **dict.fromkeys((("luong", "giao", "vien"), ("luong", "cong", "chuc"), ("luong", "vien", "chuc"),
                      ("luong", "bac", "si"), ("luong", "quan", "doi"), ("luong", "cong", "an")), ("luongnganh",)),

@@ -74,6 +74,7 @@ WRITTEN_BEFORE_BLIND_BATCHES = {
     ("faq-020", "lấy lại mật khẩu"), ("faq-025", "giấy miễn cùng chi trả"), ("faq-025", "cấp giấy miễn cùng chi trả"),
     ("faq-031", "nghỉ ốm nộp giấy cho công ty"),
     ("faq-006", "quá 10 ngày chưa đi đối chiếu"), ("faq-032", "nghỉ việc trước khi sinh nộp hồ sơ thai sản ở đâu"),
+    ("faq-016", "tài khoản bị khóa 15 phút"),  # a question now reads the same: "15p" is read as "15 phút"
     # written at the same time as heldout10, by another person who saw neither it nor any other question
     ("faq-023", "em ko nhớ mình đk khám ở bệnh viện nào"), ("faq-032", "đã nghỉ việc thì nộp hồ sơ thai sản ở đâu"),
 }

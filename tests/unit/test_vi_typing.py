@@ -76,6 +76,9 @@ def test_function_words_and_filler_are_dropped_and_phrases_only_join_neighbours(
     ("tui sắp vô làm cty mới", "tôi sắp vào làm công ty mới"),
     ("đóng cho nv hằng tháng", "đóng cho nhân viên tháng"),
     ("mật khẩu tối thiểu", "mật khẩu ít nhất"),
+    ("chạy grab có đóng bhxh được không", "lao động tự do có đóng bhxh được không"),
+    ("máy cũ bị văng ra", "máy cũ bị đăng xuất"),
+    ("otp ko về 30p rồi", "otp không về 30 phút rồi"),
 ])
 def test_abbreviations_teen_spelling_and_synonyms_read_as_the_written_form(typed: str, written: str):
     assert tokens(typed) == tokens(written)
