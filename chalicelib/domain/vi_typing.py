@@ -153,7 +153,8 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     **dict.fromkeys((("chay", "grab"), ("chay", "gojek"), ("chay", "be"), ("chay", "xe", "om"), ("chay", "shipper"),
                      ("chay", "xe", "cong", "nghe"), ("lam", "shipper"), ("lam", "tai", "xe")),
                     ("lao", "dong", "tu", "do")),
-    ("bi", "vang", "ra"): ("bi", "dang", "xuat"),  # "bị văng ra": signed out ("vàng" alone is gold)
+    # "bị / tự văng ra": signed out ("vàng" alone is gold)
+    ("bi", "vang", "ra"): ("bi", "dang", "xuat"), ("tu", "vang", "ra"): ("tu", "dang", "xuat"),
     # the pay scale of a public-sector group is the Ministry of Home Affairs' subject, not a BHXH one
     **dict.fromkeys((("luong", "giao", "vien"), ("luong", "cong", "chuc"), ("luong", "vien", "chuc"),
                      ("luong", "bac", "si"), ("luong", "quan", "doi"), ("luong", "cong", "an")), ("luongnganh",)),
@@ -216,6 +217,8 @@ OTHER_SUBJECTS = frozenset({
     "thue_ca", "thue_bao", "chuan_hoa", "lich_nghi", "nghi_tet", "luongnganh",
     # payroll disputes (overtime, the pay slip) and registering a vehicle or its plate
     "tang_ca", "bang_luong", "ky_xe", "bien_so",
+    # applying for a job, notarising papers
+    "xin_viec", "tuyen_dung", "cong_chung",
 })
 
 # Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".
