@@ -155,6 +155,9 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
                     ("lao", "dong", "tu", "do")),
     # "bị / tự văng ra": signed out ("vàng" alone is gold)
     ("bi", "vang", "ra"): ("bi", "dang", "xuat"), ("tu", "vang", "ra"): ("tu", "dang", "xuat"),
+    # getting an ID card made or remade is the police's business ("lamcccd" in OTHER_SUBJECTS)
+    **dict.fromkeys((("lam", "lai", "cccd"), ("cap", "lai", "cccd"), ("lam", "cccd"), ("cap", "doi", "cccd")),
+                    ("lamcccd",)),
     # the pay scale of a public-sector group is the Ministry of Home Affairs' subject, not a BHXH one
     **dict.fromkeys((("luong", "giao", "vien"), ("luong", "cong", "chuc"), ("luong", "vien", "chuc"),
                      ("luong", "bac", "si"), ("luong", "quan", "doi"), ("luong", "cong", "an")), ("luongnganh",)),
@@ -218,7 +221,7 @@ OTHER_SUBJECTS = frozenset({
     # payroll disputes (overtime, the pay slip) and registering a vehicle or its plate
     "tang_ca", "bang_luong", "ky_xe", "bien_so",
     # applying for a job, notarising papers
-    "xin_viec", "tuyen_dung", "cong_chung",
+    "xin_viec", "tuyen_dung", "cong_chung", "lamcccd",
 })
 
 # Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".

@@ -14,10 +14,10 @@ from tests.support.chat_eval import BLIND, HELD_OUT, SPLITS, Scores, eval_rows, 
 
 # split → (least top-1, most confidently wrong). The blind batch does not reach the targets
 # (docs/CHAT.md, "What the figures mean"); its floor is what was measured, so it can only get better.
-TARGETS = {"tune": (0.97, 0.005), "holdout": (0.94, 0.0), "heldout2": (0.96, 0.018), "heldout3": (0.94, 0.017),
-           "heldout4": (0.93, 0.018), "heldout5": (0.91, 0.009), "heldout6": (0.98, 0.0),
-           "heldout7": (0.94, 0.012), "heldout8": (0.91, 0.02), "heldout9": (0.89, 0.01),
-           "heldout10": (0.89, 0.02), "heldout11": (0.94, 0.029)}
+TARGETS = {"tune": (0.94, 0.0), "holdout": (0.95, 0.0), "heldout2": (0.96, 0.018), "heldout3": (0.94, 0.009),
+           "heldout4": (0.94, 0.0), "heldout5": (0.95, 0.0), "heldout6": (0.96, 0.0),
+           "heldout7": (0.92, 0.012), "heldout8": (0.87, 0.0), "heldout9": (0.87, 0.01),
+           "heldout10": (0.90, 0.02), "heldout11": (0.93, 0.02)}
 
 
 @pytest.fixture(scope="module")

@@ -68,6 +68,7 @@ def test_a_question_typed_any_way_gets_its_entry(index, message, faq_id):
     "giá vàng ra sao hôm nay",  # "vàng ra" is not "văng ra" (signed out)
     "grab hủy chuyến của tôi",  # Grab the company, not the freelance work
     "hồ sơ xin việc cần công chứng bằng không",
+    "làm lại cccd bị mất ở đâu",  # the police's business
 ])
 def test_a_message_about_something_else_gets_no_answer(index, message):
     assert answer(index, message) is None
