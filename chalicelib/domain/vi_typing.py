@@ -158,6 +158,7 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     # getting an ID card made or remade is the police's business ("lamcccd" in OTHER_SUBJECTS)
     **dict.fromkeys((("lam", "lai", "cccd"), ("cap", "lai", "cccd"), ("lam", "cccd"), ("cap", "doi", "cccd")),
                     ("lamcccd",)),
+    ("chua", "lam", "cccd"): ("chua", "co", "cccd"),  # not having one yet is a Form 01 question
     # the pay scale of a public-sector group is the Ministry of Home Affairs' subject, not a BHXH one
     **dict.fromkeys((("luong", "giao", "vien"), ("luong", "cong", "chuc"), ("luong", "vien", "chuc"),
                      ("luong", "bac", "si"), ("luong", "quan", "doi"), ("luong", "cong", "an")), ("luongnganh",)),

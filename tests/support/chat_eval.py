@@ -6,7 +6,7 @@ Each line: `id`, `message` (as people type it), `kind`, `expected` (FAQ ids that
 - kind `off_topic`: weather, football, loans, jokes, other apps, insults, prompt injection…: must be refused.
 - kind `unanswerable`: about BHXH/BHYT, but no entry answers it: should be refused (reported, no target).
 - split `tune` (written to choose phrasings, synonyms and thresholds), `holdout` (held out of the first
-  batches), then `heldout2` … `heldout11`: batches written blind from the FAQ answers by a second
+  batches), then `heldout2` … `heldout12`: batches written blind from the FAQ answers by a second
   person, each committed before the round it measures (docs/CHAT.md says which were tuned on since).
 
 Scores, per split, of the chat's decision (`FaqIndex.match`):
@@ -31,12 +31,12 @@ ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "data" / "eval" / "chat_eval.jsonl"
 FAQ = ROOT / "data" / "reference" / "faq.jsonl"
 SPLITS = ("tune", "holdout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-          "heldout8", "heldout9", "heldout10", "heldout11")
+          "heldout8", "heldout9", "heldout10", "heldout11", "heldout12")
 # Written as held-out batches: no phrasing may copy one of their questions (tests/unit/test_faq_data.py).
 HELD_OUT = ("holdout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
-            "heldout9", "heldout10", "heldout11")
+            "heldout9", "heldout10", "heldout11", "heldout12")
 # Never tuned on: the honest estimate of what a new question gets.
-BLIND = ("heldout11",)
+BLIND = ("heldout12",)
 
 
 def faq_entries() -> list[dict[str, Any]]:

@@ -157,3 +157,6 @@ def test_a_passport_as_the_id_on_form_01_is_still_a_registration_question():
     real = FaqIndex(faq_entries())
     assert real.match("đăng ký vssid bằng hộ chiếu được không").reason != "other_subject"
     assert real.match("xin hộ chiếu ở đâu").reason == "other_subject"
+    # getting an ID card made is the police's business; not having one yet is a Form 01 question
+    assert real.match("làm căn cước cho con cần mang gì").reason == "other_subject"
+    assert real.match("chưa làm căn cước thì khai tờ khai bằng gì").reason != "other_subject"
