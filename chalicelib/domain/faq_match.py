@@ -24,9 +24,10 @@ failed, in this order:
 - `weak`: its evidence reaches `MIN_SCORE`, about one distinctive word matched in the keys;
 - `uncovered`: it covers at least `MIN_COVERAGE` of the message's weight (each distinct word weighs its
   idf; a word no entry has weighs as much as the rarest possible; covered = found in its keys or
-  answer). An off-topic message shares a syllable or two with the FAQ ("giá" in "tham gia", "bao
-  nhiêu"), rarely most of its weight. A long message that rambles is let through when the entry has
-  two of its phrases and words weighing `MIN_EVIDENCE` in all;
+  answer; a word that says when, how sure or for whom — "giờ", "lỡ", "bà", a number — counts only where
+  the entry has it: `vi_typing.coverage_neutral`). An off-topic message shares a syllable or two with the
+  FAQ ("giá" in "tham gia", "bao nhiêu"), rarely most of its weight. A long message that rambles is let
+  through when the entry has two of its phrases and words weighing `MIN_EVIDENCE` in all;
 - `no_phrase`: when the message has two-syllable phrases, the entry has at least one of them (without
   diacritics single syllables collide: "tỷ giá" shares "ty" with "công ty" and "gia" with "tham gia");
 - `ambiguous`: the second entry scores at most `MAX_RUNNER_UP` of the best — two entries that fit about
@@ -39,8 +40,8 @@ failed, in this order:
   other way: when the two score within `MAX_RUNNER_UP` and it is the second that has those words, the second
   is taken as the best before any check (`_distinct_first`).
 
-The weights and thresholds were chosen on the tuning part of data/eval/chat_eval.jsonl; the held-out
-part measures how that generalises (docs/CHAT.md, bench/chat_accuracy.py).
+The weights and thresholds were chosen on the parts of data/eval/chat_eval.jsonl read so far; the newest
+blind batch measures how that generalises (docs/CHAT.md, bench/chat_accuracy.py).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ CLOSE_MATCH = 0.8
 CLOSE_MATCH_LEAD = 0.1
 # ... or the best entry has distinctive words of the message weighing this much more than the runner-up's
 # (an idf is 0.1 for a word in every entry, about 4.4 for a word in none). With 8–12 phrasings an entry,
-# MAX_RUNNER_UP 0.9 / DISTINCT_LEAD 6 were chosen on the first 300 questions; with 20–30 an entry they were
+# MAX_RUNNER_UP 0.9 / DISTINCT_LEAD 6 were chosen on the first 300 questions; with 16–32 an entry they were
 # chosen again on the questions read so far (0.93 / 10; docs/CHAT.md).
 DISTINCT_LEAD = 10.0
 
