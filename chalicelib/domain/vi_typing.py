@@ -132,10 +132,10 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("kieu", "gi"): (), ("kieu", "nao"): (), ("ra", "sao"): (), ("hom", "qua"): (), ("hom", "nay"): (),
     ("hom", "truoc"): (), ("hom", "kia"): (), ("bua", "truoc"): (), ("bay", "gio"): (),
     ("tu", "nhien"): (), ("binh", "thuong"): (),
-    # typed wrong is entered wrong; "hồ sơ đó" (that application) is not "sổ đỏ" (a land title)
     # getting a passport is another office's business; a passport as the ID on Form 01 is not
     **dict.fromkeys((("lam", "ho", "chieu"), ("xin", "ho", "chieu"), ("cap", "ho", "chieu"),
                      ("gia", "han", "ho", "chieu")), ("lamhochieu",)),
+    # typed wrong is entered wrong; "hồ sơ đó" (that application) is not "sổ đỏ" (a land title)
     ("go", "sai"): ("nhap", "sai"), ("go", "nham"): ("nhap", "sai"), ("ho", "so", "do"): ("ho", "so"),
     ("bi", "trong"): ("bi", "thieu"),  # "bị trống" (left empty) months are missing ones; "trong" alone is "in"
     # telling the chat to ignore its instructions is about the chat ("bỏ qua" alone is skipping a step)
@@ -184,6 +184,7 @@ COVERAGE_NEUTRAL = frozenset({
     # who the citizen asks for: ông, bà, cháu, bác, con gái / trai, vợ, chồng, nội, ngoại
     "ong", "ba", "chau", "bac", "gai", "trai", "vo", "chong", "noi", "ngoai",
 })
+
 
 def coverage_neutral(word: str) -> bool:
     """A `COVERAGE_NEUTRAL` word, or a number: dates, ages and counts are details of the story ("từ tháng
