@@ -151,7 +151,7 @@ def test_words_that_tell_when_or_for_whom_do_not_make_a_story_uncovered(index):
         index.coverage(index.message_tokens("bà tuổi quên mật khẩu từ tháng"), pw)
 
 
-def test_a_passport_as_the_id_on_form_01_is_still_a_registration_question():
+def test_an_id_paper_on_form_01_is_a_registration_question_but_getting_one_made_is_not():
     from tests.support.chat_eval import faq_entries
 
     real = FaqIndex(faq_entries())
