@@ -8,6 +8,11 @@ built from data/reference/faq.jsonl as the directory loader stores it, scored pe
 chat_eval.py says how): the tuning part chose the phrasings, synonyms and thresholds, the held-out part
 did not. `--failures` lists every miss, wrong answer and off-topic message answered.
 
+Leave one out: every measured split's questions are the FAQ's `examples`, so its figure above says only that
+the chat answers what it has learned. Each is scored again with an index that learned every other measured
+split but not this one — how a question nobody asked before fares (the thresholds and reading rules were
+still tuned on it; the blind batches are the clean measure).
+
 Latency: the same messages through the chat service (`faq_chat.chat`, what POST /v1/support/chat runs
 after parsing) on an in-process moto backend with the FAQ loaded: the first call Queries the FAQ list and
 builds the index (once per container every 5 minutes), every later one answers from memory — the warm
@@ -31,7 +36,15 @@ from _support import backend, prepare_environment, write_result
 prepare_environment()
 
 from chalicelib.domain.faq_match import FaqIndex  # noqa: E402
-from tests.support.chat_eval import FAQ, SPLITS, eval_rows, faq_entries, score  # noqa: E402
+from tests.support.chat_eval import (  # noqa: E402
+    BLIND,
+    FAQ,
+    SPLITS,
+    eval_rows,
+    faq_entries,
+    score,
+    without_examples_of,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,6 +75,32 @@ def accuracy(show_failures: bool, failure_splits: tuple[str, ...] = SPLITS) -> d
             print(f"\n{name} failures:")
             for line in results[name].failures:
                 print("  " + line)
+    return figures
+
+
+def leave_one_out() -> dict[str, dict[str, float | int]]:
+    entries, rows = faq_entries(), eval_rows()
+    print("\nleave one out (each split scored with an index that did not learn its questions):")
+    print(f"{'split':9s} {'questions':>9s} {'top-1':>7s} {'conf. wrong':>11s} {'off-topic refused':>18s}")
+    figures, total = {}, [0, 0, 0, 0, 0]
+    for name in SPLITS:
+        if name in BLIND:
+            continue
+        index = FaqIndex(without_examples_of(entries, rows, name))
+        s = score([row for row in rows if row["split"] == name], index)[name]
+        figures[name] = {"questions": s.questions, "top1": round(s.top1_rate, 4),
+                         "confidently_wrong": round(s.wrong_rate, 4), "off_topic": s.off_topic,
+                         "off_topic_refused": round(s.off_topic_refusal_rate, 4)}
+        counts = (s.questions, s.top1, s.wrong, s.off_topic, s.off_topic_refused)
+        total = [a + b for a, b in zip(total, counts, strict=True)]
+        print(f"{name:9s} {s.questions:9d} {s.top1_rate:7.1%} {s.wrong_rate:11.1%} "
+              f"{s.off_topic_refused:>8d}/{s.off_topic:<3d} {s.off_topic_refusal_rate:6.1%}")
+    questions, top1, wrong, off_topic, refused = total
+    print(f"{'all':9s} {questions:9d} {top1 / questions:7.1%} {wrong / questions:11.1%} "
+          f"{refused:>8d}/{off_topic:<3d} {refused / off_topic:6.1%}")
+    figures["all"] = {"questions": questions, "top1": round(top1 / questions, 4),
+                      "confidently_wrong": round(wrong / questions, 4), "off_topic": off_topic,
+                      "off_topic_refused": round(refused / off_topic, 4)}
     return figures
 
 
@@ -127,6 +166,7 @@ def main() -> None:
     parser.add_argument("--accuracy-only", action="store_true", help="skip the memory and latency runs")
     args = parser.parse_args()
     figures = accuracy(args.failures, tuple(args.split or SPLITS))
+    unlearned = leave_one_out()
     if args.accuracy_only:
         return
     memory = index_memory()
@@ -139,7 +179,8 @@ def main() -> None:
           f"p95 {timing['cpu_p95_ms']} ms, max {timing['cpu_max_ms']} ms (load average {timing['load_average']})")
     print(f"a 500-character message of FAQ words: {timing['longest_message_ms']} ms; first call (Query + build "
           f"of the index) {timing['first_call_ms']} ms")
-    path = write_result("chat_accuracy.json", {"accuracy": figures, "index": memory, "latency": timing,
+    path = write_result("chat_accuracy.json", {"accuracy": figures, "leave_one_out": unlearned,
+                                               "index": memory, "latency": timing,
                                                "peak_rss_mib": round(peak_rss_mib)})
     print(f"written to {path.relative_to(ROOT)}")
 

@@ -396,12 +396,12 @@ def _news(r: _Row) -> tuple[dict[str, Any], str | None]:
 
 
 def _faq(r: _Row) -> dict[str, Any]:
-    """An FAQ entry; its category, phrasings and provenance are checked in `faq_entries`."""
+    """An FAQ entry; its category, phrasings, examples and provenance are checked in `faq_entries`."""
     faq_id = r.code("faq_id", _TEXT_ID, "must be 1 to 64 letters, digits, '-' or '_'",
                     "phải gồm 1 đến 64 chữ cái, chữ số, '-' hoặc '_'")
     return {"faq_id": faq_id, "category": faq_entries.category(r), "question": r.text("question", max_len=500),
             "answer": r.long_text("answer", max_len=5000), "tags": r.tags(), "phrasings": faq_entries.phrasings(r),
-            **faq_entries.provenance(r)}
+            "examples": faq_entries.examples(r), **faq_entries.provenance(r)}
 
 
 def validate_directory_row(collection: str, row: dict[str, Any], province_codes: Collection[str]) -> DirectoryRow:

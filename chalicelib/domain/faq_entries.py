@@ -6,6 +6,9 @@
   other categories are questions about BHXH and BHYT.
 - `phrasings`: other ways people ask the same question, as they type them ("quên pass vssid", "lấy lại
   mật khẩu"); the support chat matches on them (`faq_match`), the API does not show them.
+- `examples`: questions people really asked that this entry answers (câu hỏi thực tế), copied from the
+  evaluation set's batches once they have been measured (`tools/faq_examples.py`); the chat learns from
+  them how people ask (`faq_match`), the API does not show them.
 - Provenance, as in every reference file: `source` (what the facts are taken from, as cited in
   data/reference/SOURCES.md) or `demo: true` (sample text, to be labelled as such). A row with neither is
   refused.
@@ -29,6 +32,8 @@ CATEGORIES: dict[str, str] = {
 }
 MAX_PHRASINGS = 60
 MAX_PHRASING_LENGTH = 200
+MAX_EXAMPLES = 300
+MAX_EXAMPLE_LENGTH = 600
 _TRUE = ("true", "1", "yes")
 _FALSE = ("false", "0", "no", "")
 
@@ -43,17 +48,26 @@ def category(r: RowReader) -> str | None:
 
 def phrasings(r: RowReader) -> list[str] | None:
     """A list of text (JSON list, or "A|B" in CSV); empty when missing."""
-    raw = r.row.get("phrasings")
+    return _texts(r, "phrasings", MAX_PHRASINGS, MAX_PHRASING_LENGTH, "cách hỏi")
+
+
+def examples(r: RowReader) -> list[str] | None:
+    """A list of text (JSON list, or "A|B" in CSV); empty when missing."""
+    return _texts(r, "examples", MAX_EXAMPLES, MAX_EXAMPLE_LENGTH, "câu hỏi mẫu")
+
+
+def _texts(r: RowReader, name: str, max_items: int, max_len: int, what_vi: str) -> list[str] | None:
+    raw = r.row.get(name)
     if raw is None or raw == "":
         return []
     items = raw.split("|") if isinstance(raw, str) else raw
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-        r.fail("phrasings", "must be a list of text", "phải là danh sách chuỗi ký tự")
+        r.fail(name, "must be a list of text", "phải là danh sách chuỗi ký tự")
         return None
     values = [clean_text(i) for i in items if clean_text(i)]
-    if len(values) > MAX_PHRASINGS or any(len(v) > MAX_PHRASING_LENGTH for v in values):
-        r.fail("phrasings", f"must be at most {MAX_PHRASINGS} phrasings of at most {MAX_PHRASING_LENGTH} characters",
-               f"tối đa {MAX_PHRASINGS} cách hỏi, mỗi cách tối đa {MAX_PHRASING_LENGTH} ký tự")
+    if len(values) > max_items or any(len(v) > max_len for v in values):
+        r.fail(name, f"must be at most {max_items} {name} of at most {max_len} characters",
+               f"tối đa {max_items} {what_vi}, mỗi {what_vi} tối đa {max_len} ký tự")
         return None
     return values
 

@@ -16,6 +16,10 @@ Ranking, per entry, the sum of:
   even when a neighbour shares more common words ("xem tiền đã nhận" → where benefits are shown, not
   the benefit itself).
 
+An entry's `examples` — questions people asked, once measured (`tools/faq_examples.py`) — are keys and
+ways of asking like its phrasings; for what the entry *covers* a word of theirs counts only when
+`MIN_EXAMPLES_TO_COVER` of them have it, and spelling repair and `other_subject` go by the FAQ's own text.
+
 Answering: the best entry answers only when all of these hold; `Match.reason` names the first that
 failed, in this order:
 
@@ -70,6 +74,9 @@ CLOSE_MATCH_LEAD = 0.1
 # MAX_RUNNER_UP 0.9 / DISTINCT_LEAD 6 were chosen on the first 300 questions; with 16–32 an entry they were
 # chosen again on the questions read so far (0.93 / 10; docs/CHAT.md).
 DISTINCT_LEAD = 10.0
+# A word of the entry's examples covers a message (`coverage`) only when at least this many examples have
+# it: what recurs is how people ask about the entry; what one person's story mentions is not.
+MIN_EXAMPLES_TO_COVER = 2
 
 
 def text_tokens(text: str) -> list[str]:
@@ -94,31 +101,41 @@ class FaqIndex:
 
     def __init__(self, entries: Sequence[dict[str, Any]]) -> None:
         self.entries = list(entries)
-        keys, answers = [], []
+        keys, answers, written, learned = [], [], [], []
         for entry in self.entries:
             key_tokens = text_tokens(str(entry.get("question") or "")) * QUESTION_WEIGHT
             for extra in list(entry.get("phrasings") or []) + list(entry.get("tags") or []):
                 key_tokens += text_tokens(str(extra))
+            written.append(frozenset(key_tokens))
+            in_examples: Counter[str] = Counter()
+            for example in entry.get("examples") or []:
+                example_tokens = text_tokens(str(example))
+                key_tokens += example_tokens
+                in_examples.update(set(example_tokens))
+            learned.append(frozenset(t for t, n in in_examples.items() if n >= MIN_EXAMPLES_TO_COVER))
             keys.append(key_tokens)
             answers.append(text_tokens(str(entry.get("answer") or "")))
         self.keys = Bm25(keys)
         self.answers = Bm25(answers)
-        self.covered = [frozenset(k) | frozenset(a) for k, a in zip(keys, answers, strict=True)]
+        own = [w | frozenset(a) for w, a in zip(written, answers, strict=True)]
+        self.covered = [o | x for o, x in zip(own, learned, strict=True)]
+        # Spelling repair and "another subject" go by the FAQ's own text only: examples are as people type,
+        # misspellings and other subjects included ("sim Viettel" in an OTP question).
         words: Counter[str] = Counter()
-        for covered in self.covered:
-            words.update(token for token in covered if "_" not in token)
+        for text in own:
+            words.update(token for token in text if "_" not in token)
         self.vocabulary = frozenset(words)
-        self.all_tokens = frozenset().union(*self.covered)
+        self.own_tokens = frozenset().union(*own)
         self._popularity = words
         self._unseen_idf = self.keys.idf("")  # an idf for a word in no entry (the highest there is)
-        self._idf = {token: self.keys.idf(token) for token in self.all_tokens}
-        # Each way of asking on its own (question and phrasings), for `closest`: its entry, its weight,
+        self._idf = {token: self.keys.idf(token) for token in frozenset().union(*map(frozenset, keys), *answers)}
+        # Each way of asking on its own (question, phrasings, examples), for `closest`: its entry, its weight,
         # and which of them have each token.
         self._sentence_entry: list[int] = []
         self._sentence_weight: list[float] = []
         self._sentences_with: dict[str, list[int]] = {}
         for i, entry in enumerate(self.entries):
-            for text in [entry.get("question") or "", *(entry.get("phrasings") or [])]:
+            for text in [entry.get("question") or "", *(entry.get("phrasings") or []), *(entry.get("examples") or [])]:
                 sentence = frozenset(text_tokens(str(text)))
                 for token in sentence:
                     self._sentences_with.setdefault(token, []).append(len(self._sentence_entry))
@@ -204,7 +221,7 @@ class FaqIndex:
 
     def names_other_subject(self, tokens: Sequence[str]) -> bool:
         """Whether the message names another app, company or subject that no entry mentions."""
-        return any(token in vi_typing.OTHER_SUBJECTS and token not in self.all_tokens for token in tokens)
+        return any(token in vi_typing.OTHER_SUBJECTS and token not in self.own_tokens for token in tokens)
 
     def _distinct_first(self, tokens: Sequence[str], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """The ranking with the first two swapped when they score about the same (within MAX_RUNNER_UP) and

@@ -224,6 +224,8 @@ OTHER_SUBJECTS = frozenset({
     "tang_ca", "bang_luong", "ky_xe", "bien_so",
     # applying for a job, notarising papers
     "xin_viec", "tuyen_dung", "cong_chung", "lamcccd",
+    # registering where one lives (the police's business); small talk about the chat's love life
+    "thuong_tru", "tam_tru", "nguoi_yeu",
 })
 
 # Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".

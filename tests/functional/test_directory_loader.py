@@ -83,8 +83,8 @@ def test_stored_items_carry_their_keys_and_fields(aws):
     assert news.fields["published_at"] == "2025-02-20T10:30:00+07:00" and news.fields["demo"] is True
     faq = DirectoryItem.get("FAQ#faq-001")
     assert (faq.list_key, faq.sort_key, faq.collection) == ("FAQ", "faq-001", "FAQ")
-    assert set(faq.fields.as_dict()) == {"faq_id", "category", "question", "answer", "tags", "phrasings", "source",
-                                         "demo"}
+    assert set(faq.fields.as_dict()) == {"faq_id", "category", "question", "answer", "tags", "phrasings", "examples",
+                                         "source", "demo"}
     term = SearchTerm.get("FACILITY#bach", "FACILITY#01-001")
     assert (term.name_norm, term.province_code) == ("benh vien bach mai", "01")
     employer = rows_of("employers.jsonl")[0]

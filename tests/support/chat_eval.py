@@ -19,13 +19,14 @@ Scores, per split, of the chat's decision (`FaqIndex.match`):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.directory_rows import validate_directory_row
 from chalicelib.domain.faq_match import FaqIndex, Match
+from chalicelib.domain.vi_typing import tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "data" / "eval" / "chat_eval.jsonl"
@@ -35,8 +36,10 @@ SPLITS = ("tune", "holdout", "heldout2", "heldout3", "heldout4", "heldout5", "he
 # Written as held-out batches: no phrasing may copy one of their questions (tests/unit/test_faq_data.py).
 HELD_OUT = ("holdout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
             "heldout9", "heldout10", "heldout11", "heldout12")
-# Never tuned on: the honest estimate of what a new question gets.
-BLIND = ("heldout12",)
+# Measured once and never tuned on: the honest estimate of what a new question gets. Every other split has
+# been read, and its questions are the FAQ's `examples` (tools/faq_examples.py). Empty between a step and
+# the measurement of the batches committed before it.
+BLIND: tuple[str, ...] = ()
 
 
 def faq_entries() -> list[dict[str, Any]]:
@@ -47,6 +50,28 @@ def faq_entries() -> list[dict[str, Any]]:
 
 def eval_rows() -> list[dict[str, Any]]:
     return [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def measured_examples(rows: Iterable[dict[str, Any]], read_splits: Collection[str]) -> dict[str, list[str]]:
+    """Per FAQ id, the questions of `read_splits` it is the first expected answer of, in file order; two
+    that read the same (`vi_typing.tokens`) once. What tools/faq_examples.py writes as `examples`."""
+    examples: dict[str, list[str]] = {}
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for row in rows:
+        if row["split"] not in read_splits or row["kind"] != "faq" or not row["expected"]:
+            continue
+        reading = (row["expected"][0], tuple(tokens(row["message"])))
+        if reading not in seen:
+            seen.add(reading)
+            examples.setdefault(reading[0], []).append(row["message"])
+    return examples
+
+
+def without_examples_of(entries: list[dict[str, Any]], rows: Iterable[dict[str, Any]],
+                        split: str) -> list[dict[str, Any]]:
+    """The entries as if `split` had not been read: their examples from every other measured split."""
+    learned = measured_examples(rows, set(SPLITS) - set(BLIND) - {split})
+    return [{**entry, "examples": learned.get(entry["faq_id"], [])} for entry in entries]
 
 
 @dataclass

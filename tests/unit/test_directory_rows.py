@@ -173,7 +173,7 @@ def test_an_faq_row_cites_its_source_or_is_marked_demo_and_neither_is_refused():
     assert "SOURCES.md" in free_text.value.fields["source"]
 
 
-def test_an_faq_row_has_a_known_category_and_its_phrasings_are_kept_for_the_chat():
+def test_an_faq_row_has_a_known_category_and_its_phrasings_and_examples_are_kept_for_the_chat():
     row = validate_directory_row("FAQ", {**FAQ, "demo": True, "category": "app_help"}, PROVINCES)
     assert row.fields["category"] == "APP_HELP"
     assert row.fields["phrasings"] == ["bao giờ được nhận lương hưu", "đóng mấy năm thì có lương hưu"]
@@ -182,6 +182,11 @@ def test_an_faq_row_has_a_known_category_and_its_phrasings_are_kept_for_the_chat
     with pytest.raises(RowInvalid) as caught:
         validate_directory_row("FAQ", {**FAQ, "demo": "maybe", "category": "NEWS", "phrasings": [1]}, PROVINCES)
     assert set(caught.value.fields) == {"demo", "category", "phrasings"}
+    asked = validate_directory_row("FAQ", {**FAQ, "demo": True, "examples": ["bh huu dc bao nhieu tuoi a"]}, PROVINCES)
+    assert (asked.fields["examples"], row.fields["examples"]) == (["bh huu dc bao nhieu tuoi a"], [])
+    with pytest.raises(RowInvalid) as caught:
+        validate_directory_row("FAQ", {**FAQ, "demo": True, "examples": ["x" * 601]}, PROVINCES)
+    assert set(caught.value.fields) == {"examples"} and "600 characters" in caught.value.fields["examples"]
     with pytest.raises(RowInvalid) as caught:
         validate_directory_row("FAQ", {key: value for key, value in FAQ.items() if key != "category"} | {"demo": True},
                                PROVINCES)

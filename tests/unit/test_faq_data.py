@@ -1,6 +1,6 @@
 """The FAQ as shipped (data/reference/faq.jsonl): every row loads, cites a source or is marked demo, this
 application's own rules are filed as "how this app works", and no phrasing was copied from the held-out
-questions of the chat's evaluation set."""
+questions of the chat's evaluation set; its `examples` are the questions of the measured batches only."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import re
 from chalicelib.domain.directory_rows import validate_directory_row
 from chalicelib.domain.faq_entries import CATEGORIES
 from chalicelib.domain.vi_typing import tokens
-from tests.support.chat_eval import FAQ, HELD_OUT, eval_rows, faq_entries
+from tests.support.chat_eval import BLIND, FAQ, HELD_OUT, SPLITS, eval_rows, faq_entries
 
 # Rules this project sets for itself, not the social-insurance agency: they belong in APP_HELP only.
 APP_RULES = re.compile(r"7 ngày|15 phút|5 lần|20 KB|5 MB|60 giây|5 phút|8 đến 128 ký tự|dùng quá 6 tháng")
@@ -102,3 +102,15 @@ def test_no_phrasing_is_a_copy_of_a_held_out_question():
             if similarity >= 0.7:
                 copies.append((entry["faq_id"], phrasing, round(similarity, 2)))
     assert copies == []
+
+
+def test_the_examples_are_the_questions_of_the_measured_batches_and_no_others():
+    import tools.faq_examples as faq_examples
+
+    assert FAQ.read_text(encoding="utf-8") == faq_examples.expected_faq_text(), \
+        "run .venv/bin/python tools/faq_examples.py after measuring a batch"
+    rows = eval_rows()
+    unread = {row["message"] for row in rows if row["split"] in BLIND or row["split"] not in SPLITS}
+    assert unread, "a blind batch or one not scored yet"
+    unread -= {row["message"] for row in rows if row["split"] in SPLITS and row["split"] not in BLIND}  # asked twice
+    assert [e for entry in faq_entries() for e in entry["examples"] if e in unread] == []

@@ -108,11 +108,12 @@ def test_the_word_only_one_entry_has_tells_near_neighbours_apart():
 
 
 def test_close_neighbours_are_answered_when_the_best_has_the_distinctive_words(monkeypatch):
-    # "rules for a new password" and "forced to change it" score close; "chữ hoa" is only in the former
+    # "rules for a new password" and "forced to change it" score close (on the FAQ's own text: the examples
+    # people asked settle this one); "chữ hoa" is only in the former
     from chalicelib.domain import faq_match
     from tests.support.chat_eval import faq_entries
 
-    real = FaqIndex(faq_entries())
+    real = FaqIndex([{**entry, "examples": []} for entry in faq_entries()])
     message = "mật khẩu mới có bắt buộc chữ hoa không"
     match = real.match(message)
     assert match.answered and real.entries[match.ranked[0][0]]["faq_id"] == "faq-014"
@@ -160,3 +161,31 @@ def test_an_id_paper_on_form_01_is_a_registration_question_but_getting_one_made_
     # getting an ID card made is the police's business; not having one yet is a Form 01 question
     assert real.match("làm căn cước cho con cần mang gì").reason == "other_subject"
     assert real.match("chưa làm căn cước thì khai tờ khai bằng gì").reason != "other_subject"
+
+
+def test_questions_people_asked_teach_the_chat_how_an_entry_is_asked():
+    story = "đổi điện thoại xong vào app không được, nó đòi mã gì đó"
+    assert answer(FaqIndex(ENTRIES), story) is None
+    asked = [{**e, "examples": ["mới đổi điện thoại vào app không được nó đòi mã"] if e["faq_id"] == "pw" else []}
+             for e in ENTRIES]
+    assert answer(FaqIndex(asked), story) == "pw"
+
+
+def test_what_one_example_mentions_is_not_what_the_entry_covers_what_two_do():
+    def pw_with(examples: list[str]) -> FaqIndex:
+        return FaqIndex([{**e, "examples": examples if e["faq_id"] == "pw" else []} for e in ENTRIES])
+
+    tokens = FaqIndex(ENTRIES).message_tokens("điện thoại")
+    one = pw_with(["quên mật khẩu trên điện thoại mới"])
+    two = pw_with(["quên mật khẩu trên điện thoại mới", "điện thoại hỏng quên mật khẩu"])
+    assert one.coverage(tokens, 0) == 0.0
+    assert two.coverage(tokens, 0) == 1.0
+
+
+def test_an_example_naming_another_subject_does_not_make_it_the_faqs_own():
+    # "sim Viettel" in someone's OTP question: Viettel is still another subject, and a misspelling in an
+    # example is not a word spelling repair may turn a message into
+    examples = ["sim viettel không nhận được mã, quên mật khẩu", "sim viettel quen mat khua"]
+    index = FaqIndex([{**e, "examples": examples if e["faq_id"] == "pw" else []} for e in ENTRIES])
+    assert index.match("tổng đài Viettel số mấy").reason == "other_subject"
+    assert "khua" not in index.vocabulary
