@@ -3,8 +3,8 @@
 A blind batch of data/eval/chat_eval.jsonl is measured once (docs/CHAT.md); from then on its questions are
 what they are: real ways of asking, each labelled with the entry that answers it. This puts every such
 question into data/reference/faq.jsonl as an `example` of its first expected entry, so the chat learns
-from them (`faq_match`). Questions of the batches not yet measured (`BLIND`, or not yet in `SPLITS`) are
-never copied; off-topic and unanswerable messages neither (they have no entry).
+from them (`faq_match`). Questions of a batch not yet measured (not yet in `SPLITS`) are never copied;
+off-topic and unanswerable messages neither (they have no entry).
 
     .venv/bin/python tools/faq_examples.py           # rewrite the examples in faq.jsonl
     .venv/bin/python tools/faq_examples.py --check   # exit 1 if faq.jsonl differs (the tests do this)
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.chat_eval import BLIND, EVAL, FAQ, SPLITS, measured_examples  # noqa: E402
+from tests.support.chat_eval import EVAL, FAQ, SPLITS, measured_examples  # noqa: E402
 
 
 def faq_lines(faq_rows: list[dict], examples: dict[str, list[str]]) -> list[str]:
@@ -39,8 +39,7 @@ def expected_faq_text() -> str:
     """faq.jsonl as it should read: every row as it is, its `examples` those of the measured batches."""
     eval_rows = [json.loads(line) for line in EVAL.read_text(encoding="utf-8").splitlines() if line.strip()]
     faq_rows = [json.loads(line) for line in FAQ.read_text(encoding="utf-8").splitlines() if line.strip()]
-    read_splits = set(SPLITS) - set(BLIND)
-    return "\n".join(faq_lines(faq_rows, measured_examples(eval_rows, read_splits))) + "\n"
+    return "\n".join(faq_lines(faq_rows, measured_examples(eval_rows, SPLITS))) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

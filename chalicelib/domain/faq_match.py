@@ -34,6 +34,8 @@ failed, in this order:
   through when the entry has two of its phrases and words weighing `MIN_EVIDENCE` in all;
 - `no_phrase`: when the message has two-syllable phrases, the entry has at least one of them (without
   diacritics single syllables collide: "tỷ giá" shares "ty" with "công ty" and "gia" with "tham gia");
+  and without a shared phrase, the entry has one of its words weighing `MIN_DISTINCT_WORD` (common words
+  alone — "bạn là người hay máy" — are no evidence);
 - `ambiguous`: the second entry scores at most `MAX_RUNNER_UP` of the best — two entries that fit about
   equally well make a guess, and a guess gets the hotline — unless the message is nearly word for word
   one of the best entry's ways of asking (`CLOSE_MATCH`) and clearly closer to it than to any other
@@ -64,6 +66,9 @@ CLOSEST_WEIGHT = 20.0
 MIN_SCORE = 5.0
 MIN_COVERAGE = 0.5
 MIN_EVIDENCE = 12.0
+# ... and a message that shares no phrase with the entry shares at least one word this distinctive (idf; "bạn",
+# "người", "tiền" weigh 0.9–1.3, "otp" 1.8)
+MIN_DISTINCT_WORD = 1.5
 MAX_RUNNER_UP = 0.93
 # ... unless the message is nearly word for word one of the best entry's ways of asking, clearly more
 # than any other entry's.
@@ -101,20 +106,19 @@ class FaqIndex:
 
     def __init__(self, entries: Sequence[dict[str, Any]]) -> None:
         self.entries = list(entries)
-        keys, answers, written, learned = [], [], [], []
+        keys, answers, written, learned, ways = [], [], [], [], []
         for entry in self.entries:
-            key_tokens = text_tokens(str(entry.get("question") or "")) * QUESTION_WEIGHT
-            for extra in list(entry.get("phrasings") or []) + list(entry.get("tags") or []):
-                key_tokens += text_tokens(str(extra))
-            written.append(frozenset(key_tokens))
-            in_examples: Counter[str] = Counter()
-            for example in entry.get("examples") or []:
-                example_tokens = text_tokens(str(example))
-                key_tokens += example_tokens
-                in_examples.update(set(example_tokens))
+            question = text_tokens(str(entry.get("question") or ""))
+            phrasings = [text_tokens(str(text)) for text in entry.get("phrasings") or []]
+            tags = [text_tokens(str(text)) for text in entry.get("tags") or []]
+            examples = [text_tokens(str(text)) for text in entry.get("examples") or []]
+            own_keys = question * QUESTION_WEIGHT + [token for text in phrasings + tags for token in text]
+            written.append(frozenset(own_keys))
+            in_examples = Counter(token for example in examples for token in set(example))
             learned.append(frozenset(t for t, n in in_examples.items() if n >= MIN_EXAMPLES_TO_COVER))
-            keys.append(key_tokens)
+            keys.append(own_keys + [token for example in examples for token in example])
             answers.append(text_tokens(str(entry.get("answer") or "")))
+            ways.append([question, *phrasings, *examples])
         self.keys = Bm25(keys)
         self.answers = Bm25(answers)
         own = [w | frozenset(a) for w, a in zip(written, answers, strict=True)]
@@ -134,9 +138,9 @@ class FaqIndex:
         self._sentence_entry: list[int] = []
         self._sentence_weight: list[float] = []
         self._sentences_with: dict[str, list[int]] = {}
-        for i, entry in enumerate(self.entries):
-            for text in [entry.get("question") or "", *(entry.get("phrasings") or []), *(entry.get("examples") or [])]:
-                sentence = frozenset(text_tokens(str(text)))
+        for i, entry_ways in enumerate(ways):
+            for way in entry_ways:
+                sentence = frozenset(way)
                 for token in sentence:
                     self._sentences_with.setdefault(token, []).append(len(self._sentence_entry))
                 self._sentence_entry.append(i)
@@ -219,6 +223,15 @@ class FaqIndex:
         phrases = [token for token in tokens if "_" in token]
         return not phrases or any(phrase in self.covered[entry] for phrase in phrases)
 
+    def _phrase_or_distinct_word(self, tokens: Sequence[str], entry: int) -> bool:
+        """`shares_a_phrase`, and when the entry has none of the message's phrases (it may have none), one of
+        the message's words that the entry has weighs MIN_DISTINCT_WORD: "bạn … người" alone is no evidence."""
+        if not self.shares_a_phrase(tokens, entry):
+            return False
+        covered = self.covered[entry]
+        return any(token in covered and ("_" in token or self._weight(token) >= MIN_DISTINCT_WORD)
+                   for token in tokens)
+
     def names_other_subject(self, tokens: Sequence[str]) -> bool:
         """Whether the message names another app, company or subject that no entry mentions."""
         return any(token in vi_typing.OTHER_SUBJECTS and token not in self.own_tokens for token in tokens)
@@ -256,7 +269,7 @@ class FaqIndex:
             reason = "weak"
         elif coverage < MIN_COVERAGE and not self._long_and_clear(tokens, best):
             reason = "uncovered"
-        elif not self.shares_a_phrase(tokens, best):
+        elif not self._phrase_or_distinct_word(tokens, best):
             reason = "no_phrase"
         elif (runner_up > MAX_RUNNER_UP * score and not self._word_for_word(closest, best)
               and self.distinct_lead(tokens, best, ranked[1][0]) < DISTINCT_LEAD):

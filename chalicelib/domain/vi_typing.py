@@ -121,6 +121,12 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("so", "do"): ("sodo",), ("so", "hong"): ("sohong",),  # land titles ("do" alone is a function word)
     # the chat itself: "bạn là ai", "ai tạo ra bạn" are about the bot, not a topic of the FAQ
     ("ban", "la", "ai"): ("chatbot",), ("ai", "tao", "ra"): ("chatbot",), ("ban", "la", "bot"): ("chatbot",),
+    ("nguoi", "hay", "may"): ("chatbot",),  # "bạn là người hay máy"
+    # medical advice, not insurance: a fever's temperature, bringing it down, treating a pain — words no
+    # entry has, so a message about them alone is not covered ("sốt" is a sick-leave question's word too:
+    # "bị sốt xuất huyết nghỉ 1 tuần", and a story may give the temperature)
+    **dict.fromkeys(((str(degrees), "do") for degrees in range(37, 42)), ("nhietdo",)),
+    ("ha", "sot"): ("hasot",), ("chua", "dau", "lung"): ("chuabenh",), ("chua", "dau", "bung"): ("chuabenh",),
     # can't sign in, however it is said: "đăng nhập không được", "không vào được", "vào không được"
     **dict.fromkeys((("dang", "nhap", "khong", "duoc"), ("khong", "vao", "duoc"), ("vao", "khong", "duoc")),
                     ("khong", "dang", "nhap")),
@@ -226,6 +232,8 @@ OTHER_SUBJECTS = frozenset({
     "xin_viec", "tuyen_dung", "cong_chung", "lamcccd",
     # registering where one lives (the police's business); small talk about the chat's love life
     "thuong_tru", "tam_tru", "nguoi_yeu",
+    # paying the household's bills; robots
+    "tien_dien", "tien_nuoc", "robot",
 })
 
 # Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".

@@ -313,6 +313,20 @@ def test_faq_index_comes_from_a_query_and_is_kept_five_minutes(api, monkeypatch)
     assert reply["matched"] is True and reply["sources"][0]["faq_id"] == "faq-900"
 
 
+def test_an_unchanged_faq_is_read_again_after_five_minutes_but_not_rebuilt(api, monkeypatch):
+    start = clock.now()
+    clock.set_clock(lambda: start)
+    assert post(api, "/v1/support/chat", {"message": "quên mật khẩu"}).status == 200
+    built = faq_chat._index()
+    reads, read = [], faq_chat.all_items
+    monkeypatch.setattr(faq_chat, "all_items", lambda key: reads.append(key) or read(key))
+    clock.set_clock(lambda: start + timedelta(minutes=5, seconds=1))
+    assert faq_chat._index() is built and reads == ["FAQ"]  # read again, the same entries: the same index
+    monkeypatch.setattr(faq_chat, "all_items", lambda key: built.entries[1:])
+    clock.set_clock(lambda: start + timedelta(minutes=10, seconds=2))
+    assert faq_chat._index() is not built
+
+
 # --- news ------------------------------------------------------------------------------------------
 
 

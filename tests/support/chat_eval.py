@@ -6,8 +6,9 @@ Each line: `id`, `message` (as people type it), `kind`, `expected` (FAQ ids that
 - kind `off_topic`: weather, football, loans, jokes, other apps, insults, prompt injection…: must be refused.
 - kind `unanswerable`: about BHXH/BHYT, but no entry answers it: should be refused (reported, no target).
 - split `tune` (written to choose phrasings, synonyms and thresholds), `holdout` (held out of the first
-  batches), then `heldout2` … `heldout12`: batches written blind from the FAQ answers by a second
+  batches), then `heldout2` … `heldout14`: batches written blind from the FAQ answers by a second
   person, each committed before the round it measures (docs/CHAT.md says which were tuned on since).
+  A batch is scored only once it is in `SPLITS`; from then on its questions are the FAQ's `examples`.
 
 Scores, per split, of the chat's decision (`FaqIndex.match`):
 - top-1: answered, with an expected entry (what the person reads is right);
@@ -32,14 +33,14 @@ ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "data" / "eval" / "chat_eval.jsonl"
 FAQ = ROOT / "data" / "reference" / "faq.jsonl"
 SPLITS = ("tune", "holdout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-          "heldout8", "heldout9", "heldout10", "heldout11", "heldout12")
+          "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14")
 # Written as held-out batches: no phrasing may copy one of their questions (tests/unit/test_faq_data.py).
 HELD_OUT = ("holdout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
-            "heldout9", "heldout10", "heldout11", "heldout12")
-# Measured once and never tuned on: the honest estimate of what a new question gets. Every other split has
-# been read, and its questions are the FAQ's `examples` (tools/faq_examples.py). Empty between a step and
-# the measurement of the batches committed before it.
-BLIND: tuple[str, ...] = ()
+            "heldout9", "heldout10", "heldout11", "heldout12", "heldout13", "heldout14")
+# The newest batches, measured once on first sight (docs/CHAT.md): the honest estimate of what a new question
+# gets. Once measured, a batch's questions are the FAQ's `examples` like every scored split's
+# (tools/faq_examples.py); the tests hold these to their blind figures with their own examples left out.
+BLIND: tuple[str, ...] = ("heldout13", "heldout14")
 
 
 def faq_entries() -> list[dict[str, Any]]:
@@ -70,7 +71,7 @@ def measured_examples(rows: Iterable[dict[str, Any]], read_splits: Collection[st
 def without_examples_of(entries: list[dict[str, Any]], rows: Iterable[dict[str, Any]],
                         split: str) -> list[dict[str, Any]]:
     """The entries as if `split` had not been read: their examples from every other measured split."""
-    learned = measured_examples(rows, set(SPLITS) - set(BLIND) - {split})
+    learned = measured_examples(rows, set(SPLITS) - {split})
     return [{**entry, "examples": learned.get(entry["faq_id"], [])} for entry in entries]
 
 

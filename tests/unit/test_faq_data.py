@@ -10,7 +10,7 @@ import re
 from chalicelib.domain.directory_rows import validate_directory_row
 from chalicelib.domain.faq_entries import CATEGORIES
 from chalicelib.domain.vi_typing import tokens
-from tests.support.chat_eval import BLIND, FAQ, HELD_OUT, SPLITS, eval_rows, faq_entries
+from tests.support.chat_eval import FAQ, HELD_OUT, SPLITS, eval_rows, faq_entries
 
 # Rules this project sets for itself, not the social-insurance agency: they belong in APP_HELP only.
 APP_RULES = re.compile(r"7 ngày|15 phút|5 lần|20 KB|5 MB|60 giây|5 phút|8 đến 128 ký tự|dùng quá 6 tháng")
@@ -81,6 +81,18 @@ WRITTEN_BEFORE_BLIND_BATCHES = {
     ("faq-039", "gửi kiến nghị trên ứng dụng"),
     # written at the same time as heldout12, by another person who saw neither it nor any other question
     ("faq-035", "lam tro cap that nghiep o trung tam dich vu viec lam hay co quan bhxh"),
+    # in the FAQ when heldout13 and heldout14 were committed (c73e826), which they now read like
+    ("faq-002", "huong dan lap tk vssid tren dt"), ("faq-005", "có cần in tờ khai ký tên mang theo không"),
+    ("faq-010", "hồ sơ cũ bị từ chối rồi, có được tạo tờ khai mới thay vì sửa không"),
+    ("faq-011", "username là mã số bhxh hay số căn cước"),
+    ("faq-011", "dùng số điện thoại làm tên đăng nhập được không"),
+    ("faq-012", "pass khoi tao het han co phai dk lai tu dau ko"),
+    ("faq-016", "bi khoa tk thi bao lau moi dang nhap lai duoc"),
+    ("faq-021", "doi sdt xong so cu co nhan tin bao khong"), ("faq-028", "app ghi đơn vị nợ đóng là sao"),
+    ("faq-036", "nhà nước có hỗ trợ tiền đóng bhxh tự nguyện ko"),
+    ("faq-037", "ca nha 4 nguoi mua bhyt co duoc giam ko"), ("faq-038", "tra mã số bhxh báo không tìm thấy"),
+    ("faq-039", "theo dõi phản ánh đã gửi"),
+    ("faq-039", "muốn khiếu nại công ty không đóng bhxh, gửi ở đâu trên app"),
 }
 
 
@@ -109,8 +121,7 @@ def test_the_examples_are_the_questions_of_the_measured_batches_and_no_others():
 
     assert FAQ.read_text(encoding="utf-8") == faq_examples.expected_faq_text(), \
         "run .venv/bin/python tools/faq_examples.py after measuring a batch"
-    rows = eval_rows()
-    unread = {row["message"] for row in rows if row["split"] in BLIND or row["split"] not in SPLITS}
-    assert unread, "a blind batch or one not scored yet"
-    unread -= {row["message"] for row in rows if row["split"] in SPLITS and row["split"] not in BLIND}  # asked twice
-    assert [e for entry in faq_entries() for e in entry["examples"] if e in unread] == []
+    measured = {row["message"]: row["expected"] for row in eval_rows() if row["split"] in SPLITS}
+    examples = [(entry["faq_id"], example) for entry in faq_entries() for example in entry["examples"]]
+    assert len(examples) > 1000
+    assert [(faq_id, e) for faq_id, e in examples if faq_id not in measured.get(e, ())] == []

@@ -56,6 +56,8 @@ def test_a_question_typed_any_way_gets_its_entry(index, message, faq_id):
     "bạn là ai vậy",  # the chat itself
     "ai tạo ra bạn",
     "mua bảo hiểm nhân thọ ở đâu",
+    "bạn là người hay máy",  # the chat itself
+    "đóng tiền điện online qua app nào",  # the household's bills
     "quen mat khau email cong ty thi lam sao",  # the e-mail account's password, not the app's
     "bán nhà phải đóng thuế thu nhập cá nhân bao nhiêu",  # taxes and property
     "làm sổ đỏ mất bao lâu",
@@ -189,3 +191,25 @@ def test_an_example_naming_another_subject_does_not_make_it_the_faqs_own():
     index = FaqIndex([{**e, "examples": examples if e["faq_id"] == "pw" else []} for e in ENTRIES])
     assert index.match("tổng đài Viettel số mấy").reason == "other_subject"
     assert "khua" not in index.vocabulary
+
+
+def test_medical_advice_is_not_a_sick_leave_question_but_a_sick_leave_story_may_give_the_fever():
+    from tests.support.chat_eval import faq_entries
+
+    real = FaqIndex(faq_entries())
+    for advice in ("trẻ bị sốt 39 độ nên làm gì", "bé nhà em sốt 38 độ, cho uống hạ sốt chưa đỡ",
+                   "bệnh viện nào ở hcm chữa đau lưng giỏi"):
+        assert real.match(advice).answered is False, advice
+    story = real.match("con bị sốt 39 độ phải nghỉ làm chăm con có được hưởng chế độ không")
+    assert story.answered and real.entries[story.best]["faq_id"] == "faq-031"
+
+
+def test_common_words_alone_are_no_evidence_one_distinctive_word_is(monkeypatch):
+    from chalicelib.domain import faq_match
+    from tests.support.chat_eval import faq_entries
+
+    real = FaqIndex(faq_entries())
+    assert real.match("bạn là người à").reason == "no_phrase"  # "bạn", "người": in many questions
+    assert real.match("otp").answered  # one word, but only a few entries have it
+    monkeypatch.setattr(faq_match, "MIN_DISTINCT_WORD", 0.0)
+    assert real.match("bạn là người à").answered
