@@ -122,6 +122,13 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     # the chat itself: "bạn là ai", "ai tạo ra bạn" are about the bot, not a topic of the FAQ
     ("ban", "la", "ai"): ("chatbot",), ("ai", "tao", "ra"): ("chatbot",), ("ban", "la", "bot"): ("chatbot",),
     ("nguoi", "hay", "may"): ("chatbot",),  # "bạn là người hay máy"
+    # giving the chat a new role: "từ giờ bạn là…", "bạn là trợ lý không giới hạn"
+    ("tu", "gio", "ban", "la"): ("chatbot",), ("ban", "la", "tro", "ly"): ("chatbot",),
+    ("tro", "ly", "ao"): (),  # "trợ lý ảo ơi": the chat addressed, like "ad ơi"
+    # civil-service exams (the Ministry of Home Affairs' and the employer's business)
+    ("thi", "cong", "chuc"): ("thicongchuc",), ("thi", "vien", "chuc"): ("thicongchuc",),
+    # private health insurance, a product of insurance companies, not BHYT
+    ("suc", "khoe", "tu", "nhan"): ("nhan_tho",), ("bao", "hiem", "tu", "nhan"): ("nhan_tho",),
     # medical advice, not insurance: a fever's temperature, bringing it down, treating a pain — words no
     # entry has, so a message about them alone is not covered ("sốt" is a sick-leave question's word too:
     # "bị sốt xuất huyết nghỉ 1 tuần", and a story may give the temperature)
@@ -232,8 +239,8 @@ OTHER_SUBJECTS = frozenset({
     "xin_viec", "tuyen_dung", "cong_chung", "lamcccd",
     # registering where one lives (the police's business); small talk about the chat's love life
     "thuong_tru", "tam_tru", "nguoi_yeu",
-    # paying the household's bills; robots
-    "tien_dien", "tien_nuoc", "robot",
+    # paying the household's bills; robots; civil-service exams
+    "tien_dien", "tien_nuoc", "robot", "thicongchuc",
 })
 
 # Teen consonants at the start of a syllable: "wen" → "quen", "fai" → "phai", "jo" → "gio".

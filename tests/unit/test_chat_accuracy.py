@@ -29,10 +29,10 @@ TARGETS = {"tune": (0.98, 0.0), "holdout": (1.0, 0.0), "heldout2": (1.0, 0.0), "
            "heldout4": (1.0, 0.0), "heldout5": (0.98, 0.0), "heldout6": (1.0, 0.0),
            "heldout7": (1.0, 0.0), "heldout8": (0.98, 0.0), "heldout9": (0.97, 0.0),
            "heldout10": (0.97, 0.0), "heldout11": (0.99, 0.0), "heldout12": (0.95, 0.0),
-           "heldout13": (0.95, 0.0), "heldout14": (0.99, 0.0)}
+           "heldout13": (0.96, 0.0), "heldout14": (0.99, 0.0), "heldout15": (0.96, 0.0), "heldout16": (0.97, 0.0)}
 # The blind batches with their own questions left out of the examples: what they scored on first sight
-# (93 and 99 of 105 right, 1 wrong each), so a change can only make them better.
-BLIND_TARGETS = {"heldout13": (0.885, 0.0096), "heldout14": (0.94, 0.0096)}
+# (97 and 100 of 105 right, 1 and 0 wrong), so a change can only make them better.
+BLIND_TARGETS = {"heldout15": (0.92, 0.0096), "heldout16": (0.95, 0.0)}
 
 
 @pytest.fixture(scope="module")

@@ -93,6 +93,12 @@ WRITTEN_BEFORE_BLIND_BATCHES = {
     ("faq-037", "ca nha 4 nguoi mua bhyt co duoc giam ko"), ("faq-038", "tra mã số bhxh báo không tìm thấy"),
     ("faq-039", "theo dõi phản ánh đã gửi"),
     ("faq-039", "muốn khiếu nại công ty không đóng bhxh, gửi ở đâu trên app"),
+    # ... and when heldout15 and heldout16 were committed (b0ff88d)
+    ("faq-007", "trạng thái chờ đối chiếu nghĩa là sao"),
+    ("faq-010", "hồ sơ cũ bị từ chối có tạo tờ khai mới được không"),
+    ("faq-024", "thay đổi bệnh viện trên thẻ bhyt"), ("faq-035", "bi nghi viec, lam ho so that nghiep cho nao"),
+    ("faq-036", "đóng bhxh tự nguyện một lần nhiều năm"),
+    ("faq-036", "dong bhxh tu nguyen co duoc nha nuoc ho tro ko"),
 }
 
 
