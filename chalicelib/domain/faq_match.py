@@ -55,6 +55,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from chalicelib.domain import vi_typing
@@ -84,9 +85,11 @@ DISTINCT_LEAD = 10.0
 MIN_EXAMPLES_TO_COVER = 2
 
 
-def text_tokens(text: str) -> list[str]:
-    """Syllables then bigrams of `text`, in written form, without spelling repair (how FAQ text is read)."""
-    return vi_typing.tokens(text)
+@lru_cache(maxsize=8192)
+def text_tokens(text: str) -> tuple[str, ...]:
+    """Syllables then bigrams of `text`, in written form, without spelling repair (how FAQ text is read).
+    Remembered: the FAQ read again after five minutes, or with one entry edited, is mostly the same texts."""
+    return tuple(vi_typing.tokens(text))
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ class FaqIndex:
             phrasings = [text_tokens(str(text)) for text in entry.get("phrasings") or []]
             tags = [text_tokens(str(text)) for text in entry.get("tags") or []]
             examples = [text_tokens(str(text)) for text in entry.get("examples") or []]
-            own_keys = question * QUESTION_WEIGHT + [token for text in phrasings + tags for token in text]
+            own_keys = list(question) * QUESTION_WEIGHT + [token for text in phrasings + tags for token in text]
             written.append(frozenset(own_keys))
             in_examples = Counter(token for example in examples for token in set(example))
             learned.append(frozenset(t for t, n in in_examples.items() if n >= MIN_EXAMPLES_TO_COVER))
