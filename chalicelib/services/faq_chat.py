@@ -42,8 +42,10 @@ _cache: list[_Cached] = []
 
 
 def reset_cache() -> None:
-    """Forget the in-memory index (tests: each has its own backend)."""
-    _cache.clear()
+    """Read the FAQ again on the next call (tests: each has its own backend); the index is kept only to be
+    reused if the entries read are the same."""
+    if _cache:
+        _cache[:] = [_Cached(read_at=float("-inf"), index=_cache[0].index)]
 
 
 def _index() -> FaqIndex:
