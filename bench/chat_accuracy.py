@@ -5,8 +5,7 @@ per answer and the memory of its index.
 
 Accuracy: every message of data/eval/chat_eval.jsonl through `FaqIndex.match` (the chat's decision),
 built from data/reference/faq.jsonl as the directory loader stores it, scored per split (tests/support/
-chat_eval.py says how): the tuning part chose the phrasings, synonyms and thresholds, the held-out part
-did not. `--failures` lists every miss, wrong answer and off-topic message answered.
+chat_eval.py says how). `--failures` lists every miss, wrong answer and off-topic message answered.
 
 Leave one out: every measured split's questions are the FAQ's `examples`, so its figure above says only that
 the chat answers what it has learned. Each is scored again with an index that learned every other measured
